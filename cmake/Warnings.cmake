@@ -1,0 +1,15 @@
+# lambdalab_warnings: warnings on everywhere; -Werror in CI (LAMBDALAB_WERROR).
+add_library(lambdalab_warnings INTERFACE)
+target_compile_options(lambdalab_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+if(LAMBDALAB_WERROR)
+  target_compile_options(lambdalab_warnings INTERFACE -Werror)
+endif()
+
+# lambdalab_sanitizers: the emulator and its tests run under ASan/UBSan in the test build.
+# Functions under test (runtimes, workloads) are not instrumented, so their timings stay realistic.
+add_library(lambdalab_sanitizers INTERFACE)
+if(LAMBDALAB_SANITIZE)
+  target_compile_options(lambdalab_sanitizers INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                        -fno-sanitize-recover=undefined)
+  target_link_options(lambdalab_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()

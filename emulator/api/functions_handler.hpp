@@ -1,0 +1,42 @@
+#pragma once
+// The control plane of the Lambda API: CreateFunction, GetFunction, GetFunctionConfiguration,
+// ListFunctions, UpdateFunctionConfiguration, UpdateFunctionCode, DeleteFunction,
+// Put/Get/DeleteFunctionConcurrency and GetAccountSettings.
+#include "api/request_target.hpp"
+#include "net/http_server.hpp"
+
+namespace lambdalab::control {
+class FunctionRegistry;
+}
+namespace lambdalab::scheduler {
+class Scheduler;
+}
+
+namespace lambdalab::api {
+
+class FunctionsHandler {
+public:
+    FunctionsHandler(control::FunctionRegistry& registry, scheduler::Scheduler& scheduler);
+
+    // Handles the request if it is a control-plane operation; false otherwise.
+    bool handle(const RequestTarget& target, const net::Request& request, net::Responder& responder);
+
+private:
+    net::Response create(const net::Request& request);
+    net::Response list(const RequestTarget& target);
+    net::Response get(const std::string& name);
+    net::Response remove(const std::string& name);
+    net::Response configuration(const std::string& name);
+    net::Response update_configuration(const std::string& name, const net::Request& request);
+    net::Response update_code(const std::string& name, const net::Request& request);
+    net::Response put_concurrency(const std::string& name, const net::Request& request);
+    net::Response get_concurrency(const std::string& name);
+    net::Response delete_concurrency(const std::string& name);
+    net::Response account_settings();
+    std::string function_name(const std::string& in_path) const;
+
+    control::FunctionRegistry& registry_;
+    scheduler::Scheduler& scheduler_;
+};
+
+}  // namespace lambdalab::api

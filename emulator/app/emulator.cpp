@@ -1,0 +1,159 @@
+#include "app/emulator.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "api/api_server.hpp"
+#include "common/aws_error.hpp"
+#include "control/function_registry.hpp"
+#include "model/clock.hpp"
+#include "model/profile.hpp"
+#include "scheduler/async_queue.hpp"
+#include "scheduler/scheduler.hpp"
+#include "store/store.hpp"
+
+#ifndef LAMBDALAB_SOURCE_DIR
+#define LAMBDALAB_SOURCE_DIR "."
+#endif
+
+namespace lambdalab::app {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+fs::path default_runtimes_dir() {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec && fs::exists(exe.parent_path() / "runtimes" / "python" / "bootstrap.py")) return exe.parent_path() / "runtimes";
+    return fs::path(LAMBDALAB_SOURCE_DIR) / "runtimes";
+}
+
+namespace {
+
+model::Profile make_profile(const EmulatorOptions& options) {
+    auto profile = model::bundled_profile(options.profile);
+    if (!profile) {
+        std::string names;
+        for (const auto& name : model::bundled_profile_names()) names += (names.empty() ? "" : ", ") + name;
+        throw std::invalid_argument("unknown profile '" + options.profile + "' (one of: " + names + ")");
+    }
+    if (options.time_scale > 0) profile->time_scale = options.time_scale;
+    return *profile;
+}
+
+fs::path interpreter(const char* preferred, const char* name) {
+    if (::access(preferred, X_OK) == 0) return preferred;
+    return scheduler::find_on_path(name);
+}
+
+// ${LAMBDALAB_BUILD_DIR} in a CodeDirectory stands for the directory of the lambdalab executable,
+// where the C++ functions are built.
+std::string expand(std::string text) {
+    const std::string key = "${LAMBDALAB_BUILD_DIR}";
+    std::error_code ec;
+    const fs::path exe_dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
+    for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) text.replace(pos, key.size(), exe_dir.string());
+    return text;
+}
+
+}  // namespace
+
+struct Emulator::Parts {
+    explicit Parts(EmulatorOptions opts)
+        : options(std::move(opts)),
+          profile(make_profile(options)),
+          store(options.data_dir / "lambdalab.db"),
+          registry(store, options.data_dir / "code", control::Account{options.region, options.account_id}),
+          scheduler(io, registry, store, profile, clock, scheduler_options()),
+          queue(io, scheduler, profile, clock),
+          api(io, options.host, options.port, registry, scheduler, queue),
+          signals(io) {}
+
+    scheduler::SchedulerOptions scheduler_options() {
+        scheduler::SchedulerOptions out;
+        out.paths.runtimes_dir = options.runtimes_dir.empty() ? default_runtimes_dir() : options.runtimes_dir;
+        out.paths.python = interpreter("/usr/bin/python3", "python3");
+        out.paths.node = interpreter("/usr/bin/node", "node");
+        out.paths.lambda_endpoint = "http://" + options.host + ":" + std::to_string(options.port);
+        out.sandbox_root = options.data_dir / "sandboxes";
+        return out;
+    }
+
+    void declare_functions() {
+        if (options.functions_file.empty()) return;
+        std::ifstream in(options.functions_file);
+        if (!in) throw std::runtime_error("cannot read " + options.functions_file.string());
+        json file = json::parse(in);
+        const json& list = file.is_array() ? file : file.at("Functions");
+        const fs::path base = fs::absolute(options.functions_file).parent_path();
+        for (json entry : list) {
+            if (entry.contains("CodeDirectory")) entry["CodeDirectory"] = expand(entry["CodeDirectory"].get<std::string>());
+            try {
+                registry.declare(entry, base);
+            } catch (const AwsException& e) {
+                throw std::runtime_error(options.functions_file.string() + ": function " + entry.value("FunctionName", "?") +
+                                         ": " + e.error().message);
+            }
+        }
+    }
+
+    void shutdown() {
+        api.close();
+        scheduler.shutdown();
+        signals.cancel();
+        io.stop();
+    }
+
+    EmulatorOptions options;
+    model::Profile profile;
+    model::SteadyClock clock;
+    boost::asio::io_context io{1};
+    store::Store store;
+    control::FunctionRegistry registry;
+    scheduler::Scheduler scheduler;
+    scheduler::AsyncQueue queue;
+    api::ApiServer api;
+    boost::asio::signal_set signals;
+};
+
+Emulator::Emulator(EmulatorOptions options) : parts_(std::make_unique<Parts>(std::move(options))) {
+    parts_->registry.load();
+    parts_->declare_functions();
+    if (!parts_->options.quiet) {
+        std::printf("lambdalab: Lambda API on http://%s:%u (profile %s, %zu functions, data in %s)\n",
+                    parts_->options.host.c_str(), static_cast<unsigned>(port()), parts_->profile.name.c_str(),
+                    parts_->registry.list().size(), parts_->options.data_dir.c_str());
+        std::fflush(stdout);
+    }
+}
+
+Emulator::~Emulator() = default;
+
+std::uint16_t Emulator::port() const { return parts_->api.port(); }
+
+void Emulator::run(bool handle_signals) {
+    if (handle_signals) {
+        parts_->signals.add(SIGINT);
+        parts_->signals.add(SIGTERM);
+        parts_->signals.async_wait([this](boost::system::error_code ec, int) {
+            if (!ec) parts_->shutdown();
+        });
+    }
+    parts_->io.run();
+    parts_->store.flush();
+    if (!parts_->options.quiet) std::printf("lambdalab: stopped\n");
+}
+
+void Emulator::stop() {
+    boost::asio::post(parts_->io, [this] { parts_->shutdown(); });
+}
+
+}  // namespace lambdalab::app

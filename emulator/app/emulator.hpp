@@ -1,0 +1,44 @@
+#pragma once
+// The composition root: builds the store, the control plane, the model, the scheduler and the API
+// servers from the options, and runs them on one event loop until stop().
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace lambdalab::app {
+
+struct EmulatorOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 9000;
+    std::filesystem::path data_dir = ".lambdalab";
+    std::filesystem::path functions_file;  // optional
+    std::string profile = "aws-2026";
+    double time_scale = 0;                 // 0: the profile's own
+    std::filesystem::path runtimes_dir;    // empty: next to the executable, else the source tree's
+    std::string region = "us-east-1";
+    std::string account_id = "123456789012";
+    bool quiet = false;
+};
+
+class Emulator {
+public:
+    // Opens the store, restores and declares functions, binds the ports. Throws on failure.
+    explicit Emulator(EmulatorOptions options);
+    ~Emulator();
+
+    // Runs the event loop until stop() or SIGINT/SIGTERM (when handle_signals).
+    void run(bool handle_signals = true);
+    // Thread-safe: asks the loop to shut down (sandboxes stopped, store flushed).
+    void stop();
+    std::uint16_t port() const;
+
+private:
+    struct Parts;
+    std::unique_ptr<Parts> parts_;
+};
+
+// The directory holding python/bootstrap.py and node/bootstrap.mjs.
+std::filesystem::path default_runtimes_dir();
+
+}  // namespace lambdalab::app

@@ -1,0 +1,244 @@
+#include "model/fleet.hpp"
+
+#include <algorithm>
+
+namespace lambdalab::model {
+
+std::string_view to_string(ThrottleReason reason) {
+    switch (reason) {
+        case ThrottleReason::reserved_concurrency:
+            return "ReservedFunctionConcurrentInvocationLimitExceeded";
+        case ThrottleReason::account_concurrency:
+            return "ConcurrentInvocationLimitExceeded";
+        case ThrottleReason::scaling_rate:
+            return "FunctionInvocationRateLimitExceeded";
+    }
+    return "ConcurrentInvocationLimitExceeded";
+}
+
+Fleet::Fleet(const Clock& clock, const Profile& profile, std::uint64_t seed)
+    : clock_(clock),
+      profile_(profile),
+      rng_(seed),
+      legacy_burst_(profile.scaling.legacy_burst, profile.scaling.legacy_increase_per_minute) {}
+
+void Fleet::set_policy(const std::string& function, FunctionPolicy policy) {
+    auto it = functions_.find(function);
+    if (it == functions_.end()) {
+        it = functions_
+                 .emplace(function, FunctionEntry{.policy = {},
+                                                  .generation = 0,
+                                                  .in_flight = 0,
+                                                  .scaling = TokenBucket(profile_.scaling.bucket_capacity,
+                                                                         profile_.scaling.refill_per_second,
+                                                                         clock_.now()),
+                                                  .idle = {}})
+                 .first;
+    }
+    it->second.policy = policy;
+}
+
+std::vector<SandboxId> Fleet::remove_function(const std::string& function) {
+    auto idle = invalidate(function);
+    functions_.erase(function);
+    return idle;
+}
+
+std::vector<SandboxId> Fleet::invalidate(const std::string& function) {
+    auto it = functions_.find(function);
+    if (it == functions_.end()) return {};
+    FunctionEntry& fn = it->second;
+    ++fn.generation;
+    std::vector<SandboxId> stale = std::move(fn.idle);
+    fn.idle.clear();
+    for (const SandboxId id : stale) sandboxes_.erase(id);
+    return stale;
+}
+
+int Fleet::unreserved_limit() const {
+    int reserved = 0;
+    for (const auto& [name, fn] : functions_) reserved += fn.policy.reserved_concurrency.value_or(0);
+    return profile_.concurrency.account_limit - reserved;
+}
+
+bool Fleet::can_reserve(const std::string& function, int concurrency) const {
+    int others = 0;
+    for (const auto& [name, fn] : functions_) {
+        if (name != function) others += fn.policy.reserved_concurrency.value_or(0);
+    }
+    return concurrency >= 0 &&
+           others + concurrency <= profile_.concurrency.account_limit - profile_.concurrency.unreserved_minimum;
+}
+
+std::optional<ThrottleReason> Fleet::concurrency_check(const FunctionEntry& fn) const {
+    if (fn.policy.reserved_concurrency) {
+        if (fn.in_flight >= *fn.policy.reserved_concurrency) return ThrottleReason::reserved_concurrency;
+        return std::nullopt;
+    }
+    int unreserved_in_flight = 0;
+    for (const auto& [name, other] : functions_) {
+        if (!other.policy.reserved_concurrency) unreserved_in_flight += other.in_flight;
+    }
+    if (unreserved_in_flight >= unreserved_limit() || account_in_flight_ >= profile_.concurrency.account_limit) {
+        return ThrottleReason::account_concurrency;
+    }
+    return std::nullopt;
+}
+
+std::optional<SandboxId> Fleet::take_idle(FunctionEntry& fn, const std::string& version) {
+    // Candidates: idle sandboxes of this version and of the current code and configuration.
+    std::vector<std::size_t> candidates;
+    for (std::size_t i = 0; i < fn.idle.size(); ++i) {
+        const SandboxEntry& s = sandboxes_.at(fn.idle[i]);
+        if (s.version == version && s.generation == fn.generation) candidates.push_back(i);
+    }
+    if (candidates.empty()) return std::nullopt;
+    std::size_t chosen = candidates.back();  // most recently used: idle is ordered by time of release
+    switch (profile_.lifecycle.routing) {
+        case Routing::most_recently_used:
+            break;
+        case Routing::newest_created:
+            chosen = *std::max_element(candidates.begin(), candidates.end(), [&](std::size_t a, std::size_t b) {
+                return sandboxes_.at(fn.idle[a]).created < sandboxes_.at(fn.idle[b]).created;
+            });
+            break;
+        case Routing::random:
+            chosen = candidates[std::uniform_int_distribution<std::size_t>(0, candidates.size() - 1)(rng_)];
+            break;
+    }
+    const SandboxId id = fn.idle[chosen];
+    fn.idle.erase(fn.idle.begin() + static_cast<std::ptrdiff_t>(chosen));
+    return id;
+}
+
+bool Fleet::scaling_allows(FunctionEntry& fn) {
+    switch (profile_.scaling.model) {
+        case ScalingSettings::Model::unlimited:
+            return true;
+        case ScalingSettings::Model::per_function_rate:
+            return fn.scaling.try_take(clock_.now());
+        case ScalingSettings::Model::legacy_burst:
+            return legacy_burst_.allows(account_in_flight_ + 1, clock_.now());
+    }
+    return true;
+}
+
+Placement Fleet::place(const std::string& function, const std::string& version) {
+    FunctionEntry& fn = functions_.at(function);
+    if (auto reason = concurrency_check(fn)) return {.kind = Placement::Kind::throttled, .sandbox = 0, .reason = *reason};
+
+    Placement placement;
+    if (auto idle = take_idle(fn, version)) {
+        sandboxes_.at(*idle).state = SandboxState::busy;
+        placement = {.kind = Placement::Kind::warm, .sandbox = *idle, .reason = {}};
+    } else {
+        if (!scaling_allows(fn)) {
+            const auto reason = profile_.scaling.model == ScalingSettings::Model::legacy_burst
+                                    ? ThrottleReason::account_concurrency
+                                    : ThrottleReason::scaling_rate;
+            return {.kind = Placement::Kind::throttled, .sandbox = 0, .reason = reason};
+        }
+        const SandboxId id = next_id_++;
+        sandboxes_.emplace(id, SandboxEntry{.function = function,
+                                            .version = version,
+                                            .generation = fn.generation,
+                                            .state = SandboxState::initializing,
+                                            .created = clock_.now(),
+                                            .idle_until = {}});
+        placement = {.kind = Placement::Kind::cold, .sandbox = id, .reason = {}};
+    }
+    ++fn.in_flight;
+    ++account_in_flight_;
+    return placement;
+}
+
+Time Fleet::idle_deadline() {
+    Duration lifetime = profile_.lifecycle.idle_lifetime;
+    const auto spread = profile_.lifecycle.idle_lifetime_spread.count();
+    if (spread > 0) lifetime += Duration(std::uniform_int_distribution<Duration::rep>(-spread, spread)(rng_));
+    return clock_.now() + std::max(Duration::zero(), profile_.scaled(lifetime));
+}
+
+bool Fleet::past_max_lifetime(const SandboxEntry& sandbox) const {
+    const Duration max = profile_.lifecycle.max_lifetime;
+    return max > Duration::zero() && clock_.now() - sandbox.created >= profile_.scaled(max);
+}
+
+void Fleet::count_out(const SandboxEntry& sandbox) {
+    if (sandbox.state == SandboxState::idle) return;
+    --account_in_flight_;
+    if (auto fn = functions_.find(sandbox.function); fn != functions_.end()) --fn->second.in_flight;
+}
+
+bool Fleet::finish(SandboxId id) {
+    auto it = sandboxes_.find(id);
+    if (it == sandboxes_.end()) return false;
+    SandboxEntry& sandbox = it->second;
+    count_out(sandbox);
+    auto fn = functions_.find(sandbox.function);
+    if (fn == functions_.end() || sandbox.generation != fn->second.generation || past_max_lifetime(sandbox)) {
+        sandboxes_.erase(it);
+        return false;
+    }
+    sandbox.state = SandboxState::idle;
+    sandbox.idle_until = idle_deadline();
+    fn->second.idle.push_back(id);
+    return true;
+}
+
+void Fleet::drop_idle(FunctionEntry& fn, SandboxId id) {
+    fn.idle.erase(std::remove(fn.idle.begin(), fn.idle.end(), id), fn.idle.end());
+}
+
+void Fleet::remove_sandbox(SandboxId id) {
+    auto it = sandboxes_.find(id);
+    if (it == sandboxes_.end()) return;
+    count_out(it->second);
+    if (auto fn = functions_.find(it->second.function); fn != functions_.end()) drop_idle(fn->second, id);
+    sandboxes_.erase(it);
+}
+
+std::vector<SandboxId> Fleet::expire() {
+    std::vector<SandboxId> expired;
+    const Time now = clock_.now();
+    for (auto& [name, fn] : functions_) {
+        for (const SandboxId id : fn.idle) {
+            const SandboxEntry& s = sandboxes_.at(id);
+            if (now >= s.idle_until || past_max_lifetime(s)) expired.push_back(id);
+        }
+    }
+    for (const SandboxId id : expired) remove_sandbox(id);
+    return expired;
+}
+
+std::optional<Time> Fleet::next_expiry() const {
+    std::optional<Time> next;
+    const Duration max = profile_.scaled(profile_.lifecycle.max_lifetime);
+    for (const auto& [name, fn] : functions_) {
+        for (const SandboxId id : fn.idle) {
+            const SandboxEntry& s = sandboxes_.at(id);
+            Time t = s.idle_until;
+            if (max > Duration::zero()) t = std::min(t, s.created + max);
+            if (!next || t < *next) next = t;
+        }
+    }
+    return next;
+}
+
+int Fleet::concurrency(const std::string& function) const {
+    auto it = functions_.find(function);
+    return it == functions_.end() ? 0 : it->second.in_flight;
+}
+
+std::size_t Fleet::sandbox_count(const std::string& function) const {
+    return static_cast<std::size_t>(std::count_if(sandboxes_.begin(), sandboxes_.end(),
+                                                  [&](const auto& entry) { return entry.second.function == function; }));
+}
+
+std::optional<SandboxState> Fleet::state(SandboxId id) const {
+    auto it = sandboxes_.find(id);
+    if (it == sandboxes_.end()) return std::nullopt;
+    return it->second.state;
+}
+
+}  // namespace lambdalab::model

@@ -1,0 +1,112 @@
+#pragma once
+// The fleet: which sandboxes exist, which are busy, and where the next invocation goes.
+// Lambda's rules (reference/perf-model.md §4): one invocation per sandbox; an idle sandbox is reused
+// (the most recently used first); a new one is made only when none is idle, within the function's
+// reserved concurrency, the account limit and the scaling rate; idle sandboxes expire.
+// Pure logic over an injected clock: the scheduler carries out what it decides.
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/clock.hpp"
+#include "model/profile.hpp"
+#include "model/scaling.hpp"
+
+namespace lambdalab::model {
+
+using SandboxId = std::uint64_t;
+
+// The `Reason` of a 429 TooManyRequestsException.
+enum class ThrottleReason {
+    reserved_concurrency,  // ReservedFunctionConcurrentInvocationLimitExceeded
+    account_concurrency,   // ConcurrentInvocationLimitExceeded
+    scaling_rate,          // FunctionInvocationRateLimitExceeded
+};
+std::string_view to_string(ThrottleReason reason);
+
+struct Placement {
+    enum class Kind { warm, cold, throttled };
+    Kind kind = Kind::throttled;
+    SandboxId sandbox = 0;
+    ThrottleReason reason = ThrottleReason::account_concurrency;
+};
+
+enum class SandboxState { initializing, busy, idle };
+
+struct FunctionPolicy {
+    std::optional<int> reserved_concurrency;
+};
+
+class Fleet {
+public:
+    Fleet(const Clock& clock, const Profile& profile, std::uint64_t seed = 42);
+
+    // Declares a function or updates its limits.
+    void set_policy(const std::string& function, FunctionPolicy policy);
+    // Forgets a function. Returns its idle sandboxes, to stop now; busy ones retire when they finish.
+    std::vector<SandboxId> remove_function(const std::string& function);
+    // Code or configuration changed: returns the warm sandboxes to discard; busy ones retire on finish.
+    std::vector<SandboxId> invalidate(const std::string& function);
+    bool has_function(const std::string& function) const { return functions_.contains(function); }
+
+    // Routes one invocation of a known function.
+    Placement place(const std::string& function, const std::string& version);
+
+    // The invocation on `sandbox` is over. Returns false when the sandbox must be stopped instead of
+    // kept warm (its function changed or went away, or it reached its maximum lifetime).
+    bool finish(SandboxId sandbox);
+    // The sandbox is gone (timeout, crash, kill, reclaim). Its invocation, if any, stops counting.
+    void remove_sandbox(SandboxId sandbox);
+
+    // Removes and returns the idle sandboxes whose lifetime is over; the caller stops them.
+    std::vector<SandboxId> expire();
+    std::optional<Time> next_expiry() const;
+
+    int concurrency(const std::string& function) const;
+    int account_concurrency() const { return account_in_flight_; }
+    std::size_t sandbox_count(const std::string& function) const;
+    std::optional<SandboxState> state(SandboxId sandbox) const;
+    // Whether `function` may reserve `concurrency` given the others' reservations and the unreserved minimum.
+    bool can_reserve(const std::string& function, int concurrency) const;
+    int unreserved_limit() const;
+
+private:
+    struct SandboxEntry {
+        std::string function;
+        std::string version;
+        std::uint64_t generation = 0;
+        SandboxState state = SandboxState::initializing;
+        Time created{};
+        Time idle_until{};
+    };
+    struct FunctionEntry {
+        FunctionPolicy policy;
+        std::uint64_t generation = 0;
+        int in_flight = 0;
+        TokenBucket scaling;
+        std::vector<SandboxId> idle;  // in the order they became idle (most recent last)
+    };
+
+    std::optional<ThrottleReason> concurrency_check(const FunctionEntry& fn) const;
+    std::optional<SandboxId> take_idle(FunctionEntry& fn, const std::string& version);
+    bool scaling_allows(FunctionEntry& fn);
+    Time idle_deadline();
+    bool past_max_lifetime(const SandboxEntry& sandbox) const;
+    void count_out(const SandboxEntry& sandbox);
+    void drop_idle(FunctionEntry& fn, SandboxId id);
+
+    const Clock& clock_;
+    const Profile& profile_;
+    std::mt19937_64 rng_;
+    BurstLimit legacy_burst_;
+    std::unordered_map<std::string, FunctionEntry> functions_;
+    std::unordered_map<SandboxId, SandboxEntry> sandboxes_;
+    SandboxId next_id_ = 1;
+    int account_in_flight_ = 0;
+};
+
+}  // namespace lambdalab::model

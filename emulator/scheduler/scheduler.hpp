@@ -1,0 +1,106 @@
+#pragma once
+// Routes every invocation: asks the model where it goes (warm sandbox, new sandbox, or throttle),
+// has the sandbox layer carry it out, enforces the deadline, answers the caller as soon as the
+// runtime responds, and records the invocation and its log. Runs on the event-loop thread.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "common/time_format.hpp"
+#include "control/function_registry.hpp"
+#include "model/clock.hpp"
+#include "model/fleet.hpp"
+#include "model/profile.hpp"
+#include "sandbox/sandbox.hpp"
+#include "scheduler/invocation.hpp"
+#include "scheduler/launch_spec.hpp"
+
+namespace lambdalab::store {
+class Store;
+}
+
+namespace lambdalab::scheduler {
+
+struct SchedulerOptions {
+    HostPaths paths;
+    std::filesystem::path sandbox_root;  // per-sandbox /tmp directories live here
+};
+
+// A live sandbox, as the UI and tests see it.
+struct SandboxStatus {
+    std::string id;
+    std::string function;
+    std::string state;  // booting | initializing | busy | finishing | idle
+    int pid = -1;
+    int invocations = 0;
+    std::int64_t created_at_ms = 0;
+};
+
+class Scheduler final : private sandbox::SandboxObserver {
+public:
+    Scheduler(boost::asio::io_context& io, control::FunctionRegistry& registry, store::Store& store,
+              const model::Profile& profile, const model::Clock& clock, SchedulerOptions options);
+    ~Scheduler() override;
+    Scheduler(const Scheduler&) = delete;
+    Scheduler& operator=(const Scheduler&) = delete;
+
+    // Runs one invocation; `done` is called exactly once, on the event-loop thread.
+    void invoke(InvokeRequest request, InvokeCallback done);
+
+    // PutFunctionConcurrency: refuses a reservation that would leave the account below its unreserved
+    // minimum (400 InvalidParameterValueException), then records it.
+    control::FunctionPtr put_reserved_concurrency(const std::string& function, int reserved);
+
+    // Stops every sandbox (SIGKILL); pending invocations are answered with a ServiceException.
+    void shutdown();
+
+    std::vector<SandboxStatus> sandboxes() const;
+    const model::Profile& profile() const { return profile_; }
+    const model::Fleet& fleet() const { return fleet_; }
+
+private:
+    struct Invocation;
+    struct Slot;
+    struct Completion;
+
+    void on_function_change(const control::FunctionConfig& config, control::FunctionRegistry::Change change);
+    void assign(Slot& slot, std::shared_ptr<Invocation> invocation);
+    void start_cold(Slot& slot);
+    void spawn(Slot& slot);
+    void dispatch(Slot& slot);
+    void complete(Slot& slot, Completion completion);
+    void answer_without_sandbox(const std::shared_ptr<Invocation>& invocation, const AwsError& error);
+    void retire(Slot& slot, const std::string& reason);
+    void schedule_expiry();
+    Slot* find_slot(const sandbox::Sandbox& sandbox);
+
+    void on_init_limit(Slot& slot);
+    void on_deadline(Slot& slot);
+
+    // SandboxObserver
+    void on_sandbox_ready(sandbox::Sandbox& sandbox) override;
+    void on_sandbox_init_error(sandbox::Sandbox& sandbox, sandbox::RuntimeOutcome outcome) override;
+    void on_sandbox_outcome(sandbox::Sandbox& sandbox, sandbox::RuntimeOutcome outcome) override;
+    void on_sandbox_idle(sandbox::Sandbox& sandbox) override;
+    void on_sandbox_exit(sandbox::Sandbox& sandbox, sandbox::ExitStatus status) override;
+
+    boost::asio::io_context& io_;
+    control::FunctionRegistry& registry_;
+    store::Store& store_;
+    const model::Profile& profile_;
+    const model::Clock& clock_;
+    SchedulerOptions options_;
+    model::Fleet fleet_;
+    std::unordered_map<model::SandboxId, std::unique_ptr<Slot>> slots_;
+    boost::asio::steady_timer expiry_timer_;
+    bool shutting_down_ = false;
+};
+
+}  // namespace lambdalab::scheduler

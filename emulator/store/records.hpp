@@ -1,0 +1,58 @@
+#pragma once
+// What the store keeps. The schema (schema.cpp, documented in docs/store.md) mirrors these records.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace lambdalab::store {
+
+// One invocation, as the caller saw it: also throttled ones (no sandbox), so a lab can count them.
+struct InvocationRecord {
+    std::string request_id;
+    std::string function;
+    std::string version = "$LATEST";
+    std::string invocation_type = "RequestResponse";  // or Event
+    std::string sandbox_id;                           // empty when no sandbox ran it
+    bool cold = false;
+    std::string status = "success";  // success | error | timeout | throttled | rejected
+    std::string error_type;          // errorType for failures, Reason for throttles
+    std::int64_t start_time_ms = 0;  // epoch ms: received by the emulator
+    std::int64_t end_time_ms = 0;    // epoch ms: answered
+    std::optional<double> init_duration_ms;
+    double duration_ms = 0;
+    std::int64_t billed_duration_ms = 0;
+    int memory_size_mb = 0;
+    int max_memory_used_mb = 0;
+    std::optional<double> boot_ms;           // simulated sandbox creation
+    std::optional<double> code_download_ms;  // simulated code download
+    std::optional<double> vpc_setup_ms;      // simulated network interface set-up
+    double cost_usd = 0;
+    std::string profile;
+    std::string architecture = "x86_64";
+};
+
+struct SandboxRecord {
+    std::string id;  // 32 hex digits, as in the log stream name
+    std::string function;
+    std::string version;
+    std::string log_stream;
+    int memory_size_mb = 0;
+    std::int64_t pid = 0;
+    std::int64_t created_at_ms = 0;
+};
+
+// A block of log text from one sandbox: an invocation's START..REPORT, or output outside one.
+struct LogRecord {
+    std::string function;
+    std::string sandbox_id;
+    std::string request_id;  // empty outside an invocation
+    std::int64_t timestamp_ms = 0;
+    std::string message;
+};
+
+struct FunctionRow {
+    std::string name;
+    std::string config_json;
+};
+
+}  // namespace lambdalab::store

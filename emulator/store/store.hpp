@@ -1,0 +1,83 @@
+#pragma once
+// The emulator's store: one SQLite file (WAL). Hot-path records (invocations, logs, sandboxes) are
+// queued and written by a background thread in batched transactions, so an invocation never waits
+// for the disk; control-plane changes (functions) are written before the call returns.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/records.hpp"
+
+namespace lambdalab::store {
+
+class Connection;
+
+// Reads, from any process: the CLI's `logs` reads the file the server writes.
+class StoreReader {
+public:
+    explicit StoreReader(const std::filesystem::path& path);
+    ~StoreReader();
+
+    std::vector<FunctionRow> functions();
+    // The newest `limit` log blocks of a function, oldest first.
+    std::vector<LogRecord> logs(const std::string& function, std::size_t limit);
+    std::vector<InvocationRecord> invocations(const std::string& function, std::size_t limit);
+    std::int64_t invocation_count(const std::string& function);
+
+private:
+    std::mutex mutex_;
+    std::unique_ptr<Connection> db_;
+};
+
+class Store {
+public:
+    // Opens (creating and migrating) the database. Throws SqliteError when it cannot.
+    explicit Store(std::filesystem::path path);
+    ~Store();  // writes everything queued, then closes
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    const std::filesystem::path& path() const { return path_; }
+
+    // Durable when they return.
+    void save_function(const std::string& name, const std::string& config_json);
+    void delete_function(const std::string& name);
+
+    // Queued; committed within a batch interval.
+    void record_invocation(InvocationRecord record);
+    void record_log(LogRecord record);
+    void record_sandbox_start(SandboxRecord record);
+    void record_sandbox_end(const std::string& sandbox_id, std::int64_t ended_at_ms, std::string reason);
+
+    // Blocks until everything queued so far is committed.
+    void flush();
+
+    StoreReader& reader() { return reader_; }
+
+private:
+    using Write = std::function<void(Connection&)>;
+    void enqueue(Write write);
+    void run_writes(std::vector<Write> batch);
+    void writer_loop();
+
+    std::filesystem::path path_;
+    std::unique_ptr<Connection> db_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::condition_variable drained_;
+    std::deque<Write> queue_;
+    std::uint64_t enqueued_ = 0;
+    std::uint64_t committed_ = 0;
+    bool stopping_ = false;
+    std::thread writer_;
+    StoreReader reader_;
+};
+
+}  // namespace lambdalab::store

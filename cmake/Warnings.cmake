@@ -1,6 +1,12 @@
 # lambdalab_warnings: warnings on everywhere; -Werror in CI (LAMBDALAB_WERROR).
 add_library(lambdalab_warnings INTERFACE)
-target_compile_options(lambdalab_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+# Designated initializers that leave defaulted members out are the idiom here, so no -Wmissing-field-initializers.
+target_compile_options(lambdalab_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                                   -Wno-missing-field-initializers)
+# GCC 12 reports bogus -Wrestrict on std::string concatenation at -O2 (GCC bug 105651).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(lambdalab_warnings INTERFACE -Wno-restrict)
+endif()
 if(LAMBDALAB_WERROR)
   target_compile_options(lambdalab_warnings INTERFACE -Werror)
 endif()

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "api/api_server.hpp"
+#include "app/profile_settings.hpp"
 #include "common/aws_error.hpp"
 #include "control/function_registry.hpp"
+#include "dynamodb/dynamodb_service.hpp"
 #include "model/clock.hpp"
 #include "model/profile.hpp"
 #include "scheduler/async_queue.hpp"
@@ -46,6 +48,7 @@ model::Profile make_profile(const EmulatorOptions& options) {
         throw std::invalid_argument("unknown profile '" + options.profile + "' (one of: " + names + ")");
     }
     if (options.time_scale > 0) profile->time_scale = options.time_scale;
+    apply_settings(*profile, options.settings);
     return *profile;
 }
 
@@ -64,6 +67,21 @@ std::string expand(std::string text) {
     return text;
 }
 
+std::unique_ptr<dynamodb::DynamoDbService> make_dynamodb(const EmulatorOptions& options) {
+    const int port = options.dynamodb_port.value_or(8000);
+    if (port < 0) return nullptr;
+    if (port > 65535) throw std::invalid_argument("invalid DynamoDB port " + std::to_string(port));
+    dynamodb::DynamoDbServiceOptions service;
+    service.host = options.host;
+    service.port = static_cast<std::uint16_t>(port);
+    service.fall_back_to_free_port = !options.dynamodb_port;
+    service.database = options.data_dir / "dynamodb.db";
+    service.latency = dynamodb::Latency::parse(options.dynamodb_latency);
+    service.region = options.region;
+    service.account_id = options.account_id;
+    return std::make_unique<dynamodb::DynamoDbService>(std::move(service));
+}
+
 }  // namespace
 
 struct Emulator::Parts {
@@ -75,14 +93,14 @@ struct Emulator::Parts {
           scheduler(io, registry, store, profile, clock, scheduler_options()),
           queue(io, scheduler, profile, clock),
           api(io, options.host, options.port, registry, scheduler, queue),
-          signals(io) {}
+          signals(io),
+          dynamodb(make_dynamodb(options)) {}
 
     scheduler::SchedulerOptions scheduler_options() {
         scheduler::SchedulerOptions out;
         out.paths.runtimes_dir = options.runtimes_dir.empty() ? default_runtimes_dir() : options.runtimes_dir;
         out.paths.python = interpreter("/usr/bin/python3", "python3");
         out.paths.node = interpreter("/usr/bin/node", "node");
-        out.paths.lambda_endpoint = "http://" + options.host + ":" + std::to_string(options.port);
         out.sandbox_root = options.data_dir / "sandboxes";
         return out;
     }
@@ -107,6 +125,7 @@ struct Emulator::Parts {
 
     void shutdown() {
         api.close();
+        if (dynamodb) dynamodb->stop();
         scheduler.shutdown();
         signals.cancel();
         io.stop();
@@ -122,15 +141,25 @@ struct Emulator::Parts {
     scheduler::AsyncQueue queue;
     api::ApiServer api;
     boost::asio::signal_set signals;
+    std::unique_ptr<dynamodb::DynamoDbService> dynamodb;  // null when turned off
 };
 
 Emulator::Emulator(EmulatorOptions options) : parts_(std::make_unique<Parts>(std::move(options))) {
+    // Functions call back into the emulator (AWS_ENDPOINT_URL_LAMBDA) on the port actually bound.
+    parts_->scheduler.set_lambda_endpoint("http://" + parts_->options.host + ":" + std::to_string(port()));
+    const std::string dynamodb_url =
+        parts_->dynamodb ? "http://" + parts_->options.host + ":" + std::to_string(parts_->dynamodb->port()) : "";
+    if (parts_->dynamodb) parts_->scheduler.set_dynamodb_endpoint(dynamodb_url);
     parts_->registry.load();
     parts_->declare_functions();
     if (!parts_->options.quiet) {
         std::printf("lambdalab: Lambda API on http://%s:%u (profile %s, %zu functions, data in %s)\n",
                     parts_->options.host.c_str(), static_cast<unsigned>(port()), parts_->profile.name.c_str(),
                     parts_->registry.list().size(), parts_->options.data_dir.c_str());
+        if (parts_->dynamodb) {
+            std::printf("lambdalab: DynamoDB API on %s (latency %s, data in %s)\n", dynamodb_url.c_str(),
+                        parts_->dynamodb->options().latency.describe().c_str(), parts_->dynamodb->options().database.c_str());
+        }
         std::fflush(stdout);
     }
 }

@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace lambdalab::app {
 
@@ -15,9 +17,14 @@ struct EmulatorOptions {
     std::filesystem::path functions_file;  // optional
     std::string profile = "aws-2026";
     double time_scale = 0;                 // 0: the profile's own
+    std::vector<std::string> settings;     // profile overrides, "key=value"
     std::filesystem::path runtimes_dir;    // empty: next to the executable, else the source tree's
     std::string region = "us-east-1";
     std::string account_id = "123456789012";
+    // lambdalab's DynamoDB: unset, port 8000 like DynamoDB Local (a free port if 8000 is taken);
+    // 0 a free port; -1 off.
+    std::optional<int> dynamodb_port;
+    std::string dynamodb_latency = "4:1";  // per request, ms: "none", "MS" or "MS:JITTER" (dynamodb/latency.hpp)
     bool quiet = false;
 };
 

@@ -21,7 +21,7 @@ std::int64_t epoch_ms(WallTime t) {
 
 std::string iso8601_ms(WallTime t) {
     const std::tm tm = utc(t);
-    char buf[40];
+    char buf[96];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                   tm.tm_hour, tm.tm_min, tm.tm_sec, millis_part(t));
     return buf;
@@ -29,7 +29,7 @@ std::string iso8601_ms(WallTime t) {
 
 std::string lambda_timestamp(WallTime t) {
     const std::tm tm = utc(t);
-    char buf[40];
+    char buf[96];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis_part(t));
     return buf;
@@ -37,7 +37,7 @@ std::string lambda_timestamp(WallTime t) {
 
 std::string log_stream_date(WallTime t) {
     const std::tm tm = utc(t);
-    char buf[16];
+    char buf[48];
     std::snprintf(buf, sizeof buf, "%04d/%02d/%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     return buf;
 }

@@ -82,6 +82,9 @@ private:
     void read_header() {
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
+        // Beast compares Content-Length with the body limit as soon as the header is parsed, and the
+        // real limit depends on that header: no limit until on_header() sets it.
+        parser_->body_limit(boost::none);
         arm_timer();
         http::async_read_header(stream_, buffer_, *parser_,
                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {

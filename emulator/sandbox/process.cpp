@@ -1,6 +1,7 @@
 #include "sandbox/process.hpp"
 
 #include <csignal>
+#include <system_error>
 
 #include <boost/process/v2/environment.hpp>
 #include <boost/process/v2/process.hpp>
@@ -70,11 +71,22 @@ struct Process::Handle {
     bp::process::handle_type handle;
 };
 
+namespace {
+bp::process launch(boost::asio::io_context& io, const ProcessSpec& spec) {
+    try {
+        return bp::process(io.get_executor(), spec.executable, spec.args,
+                           bp::process_stdio{nullptr, spec.output_fd, spec.output_fd},
+                           bp::process_environment(spec.environment), bp::process_start_dir(spec.working_dir),
+                           ChildInit{spec.child_setup, static_cast<int>(::getpid())});
+    } catch (const boost::system::system_error& e) {
+        // The child's exec errno (ENOENT, EACCES, ENOEXEC...) as a standard error code.
+        throw std::system_error(e.code().value(), std::system_category(), spec.executable.string());
+    }
+}
+}  // namespace
+
 Process::Process(boost::asio::io_context& io, const ProcessSpec& spec, ExitHandler on_exit) {
-    bp::process child(io.get_executor(), spec.executable, spec.args,
-                      bp::process_stdio{nullptr, spec.output_fd, spec.output_fd},
-                      bp::process_environment(spec.environment), bp::process_start_dir(spec.working_dir),
-                      ChildInit{spec.child_setup, static_cast<int>(::getpid())});
+    bp::process child = launch(io, spec);
     pid_ = child.id();
     // Take the pidfd-backed handle: it reaps exactly this child, and its destructor kills nothing.
     handle_ = std::make_unique<Handle>(child.detach());

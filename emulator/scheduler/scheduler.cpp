@@ -231,16 +231,19 @@ void Scheduler::spawn(Slot& slot) {
     std::error_code ec;
     fs::create_directories(slot.identity.tmp_dir, ec);
     sandbox::SandboxObserver& observer = *this;
-    slot.sandbox = std::make_unique<sandbox::Sandbox>(io_, slot.identity.id, slot.id, observer, sandbox::make_unlimited_control());
     try {
+        // Both can fail: the Runtime API endpoint needs a socket, the runtime an executable.
+        slot.sandbox = std::make_unique<sandbox::Sandbox>(io_, slot.identity.id, slot.id, observer, sandbox::make_unlimited_control());
         slot.sandbox->start(launch_spec(fn, registry_.account(), slot.identity, options_.paths));
-    } catch (const std::system_error& e) {
+    } catch (const std::exception& e) {
         // The bootstrap could not be executed: Lambda answers Runtime.InvalidEntrypoint.
         const std::string id = slot.current ? slot.current->request.request_id : std::string{};
+        const auto* failure = dynamic_cast<const std::system_error*>(&e);
         const std::string message =
-            e.code() == std::errc::no_such_file_or_directory
+            failure && failure->code() == std::errc::no_such_file_or_directory
                 ? "RequestId: " + id + " Error: Couldn't find valid bootstrap(s): [" + (fn.code_dir / "bootstrap").string() + "]"
-                : "RequestId: " + id + " Error: fork/exec " + fn.code_dir.string() + "/bootstrap: " + e.code().message();
+                : "RequestId: " + id + " Error: fork/exec " + fn.code_dir.string() + "/bootstrap: " +
+                      (failure ? failure->code().message() : std::string(e.what()));
         slot.init_log += init_report_line(0, "init", "error", "Runtime.InvalidEntrypoint");
         Completion completion;
         completion.body = error_body("Runtime.InvalidEntrypoint", message);

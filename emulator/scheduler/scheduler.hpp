@@ -58,6 +58,9 @@ public:
     // minimum (400 InvalidParameterValueException), then records it.
     control::FunctionPtr put_reserved_concurrency(const std::string& function, int reserved);
 
+    void set_lambda_endpoint(std::string url) { options_.paths.lambda_endpoint = std::move(url); }
+    void set_dynamodb_endpoint(std::string url) { options_.paths.dynamodb_endpoint = std::move(url); }
+
     // Stops every sandbox (SIGKILL); pending invocations are answered with a ServiceException.
     void shutdown();
 

@@ -1,0 +1,83 @@
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "store/store.hpp"
+
+namespace lambdalab::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StoreTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        path = fs::temp_directory_path() / ("store-test-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name()) / "db.sqlite";
+        fs::remove_all(path.parent_path());
+    }
+    void TearDown() override { fs::remove_all(path.parent_path()); }
+    fs::path path;
+};
+
+TEST_F(StoreTest, FunctionsAreDurableAcrossReopening) {
+    {
+        Store store(path);
+        store.save_function("a", R"({"FunctionName":"a"})");
+        store.save_function("b", R"({"FunctionName":"b"})");
+        store.save_function("a", R"({"FunctionName":"a","MemorySize":256})");
+        store.delete_function("b");
+    }
+    Store reopened(path);
+    const auto rows = reopened.reader().functions();
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].name, "a");
+    EXPECT_EQ(rows[0].config_json, R"({"FunctionName":"a","MemorySize":256})");
+}
+
+TEST_F(StoreTest, InvocationsAndLogsAreWrittenInBatchesAndReadBack) {
+    Store store(path);
+    for (int i = 0; i < 2500; ++i) {
+        InvocationRecord r;
+        r.request_id = "req-" + std::to_string(i);
+        r.function = i % 2 ? "odd" : "even";
+        r.start_time_ms = i;
+        r.duration_ms = i * 0.5;
+        r.init_duration_ms = i == 0 ? std::optional<double>(12.5) : std::nullopt;
+        r.profile = "none";
+        store.record_invocation(r);
+        store.record_log({r.function, "sandbox", r.request_id, i, "line " + std::to_string(i) + "\n"});
+    }
+    store.flush();
+    EXPECT_EQ(store.reader().invocation_count("even"), 1250);
+    const auto newest = store.reader().invocations("even", 2);
+    ASSERT_EQ(newest.size(), 2u);
+    EXPECT_EQ(newest[0].request_id, "req-2498");
+    const auto first = store.reader().invocations("even", 5000).back();
+    EXPECT_EQ(first.request_id, "req-0");
+    EXPECT_EQ(first.init_duration_ms, 12.5);
+    EXPECT_FALSE(newest[0].init_duration_ms);
+    const auto logs = store.reader().logs("odd", 3);
+    ASSERT_EQ(logs.size(), 3u);
+    EXPECT_EQ(logs.back().message, "line 2499\n");
+    EXPECT_EQ(logs.front().message, "line 2495\n");
+}
+
+TEST_F(StoreTest, RetriesOfAnEventShareTheirRequestId) {
+    Store store(path);
+    InvocationRecord r;
+    r.request_id = "same";
+    r.function = "f";
+    r.profile = "none";
+    store.record_invocation(r);
+    store.record_invocation(r);
+    store.flush();
+    EXPECT_EQ(store.reader().invocation_count("f"), 2);
+}
+
+TEST_F(StoreTest, AnUnwritableLocationIsAClearError) {
+    EXPECT_THROW(Store(fs::path("/proc/lambdalab/cannot/exist.db")), std::exception);
+}
+
+}  // namespace
+}  // namespace lambdalab::store

@@ -18,6 +18,8 @@
 #include "dynamodb/dynamodb_service.hpp"
 #include "model/clock.hpp"
 #include "model/profile.hpp"
+#include "sandbox/resource_control.hpp"
+#include "sandbox/sandbox_tmp.hpp"
 #include "scheduler/async_queue.hpp"
 #include "scheduler/scheduler.hpp"
 #include "store/store.hpp"
@@ -89,6 +91,7 @@ struct Emulator::Parts {
         : options(std::move(opts)),
           profile(make_profile(options)),
           store(options.data_dir / "lambdalab.db"),
+          resources(sandbox::make_resource_provider(io, sandbox::parse_mechanism(options.resource_control))),
           registry(store, options.data_dir / "code", control::Account{options.region, options.account_id}),
           scheduler(io, registry, store, profile, clock, scheduler_options()),
           queue(io, scheduler, profile, clock),
@@ -102,6 +105,8 @@ struct Emulator::Parts {
         out.paths.python = interpreter("/usr/bin/python3", "python3");
         out.paths.node = interpreter("/usr/bin/node", "node");
         out.sandbox_root = options.data_dir / "sandboxes";
+        out.resources = resources.get();
+        out.tmp = sandbox::detect_tmp_isolation(out.sandbox_root);
         return out;
     }
 
@@ -136,6 +141,7 @@ struct Emulator::Parts {
     model::SteadyClock clock;
     boost::asio::io_context io{1};
     store::Store store;
+    std::unique_ptr<sandbox::ResourceProvider> resources;
     control::FunctionRegistry registry;
     scheduler::Scheduler scheduler;
     scheduler::AsyncQueue queue;
@@ -156,6 +162,7 @@ Emulator::Emulator(EmulatorOptions options) : parts_(std::make_unique<Parts>(std
         std::printf("lambdalab: Lambda API on http://%s:%u (profile %s, %zu functions, data in %s)\n",
                     parts_->options.host.c_str(), static_cast<unsigned>(port()), parts_->profile.name.c_str(),
                     parts_->registry.list().size(), parts_->options.data_dir.c_str());
+        std::printf("lambdalab: resource control: %s\n", parts_->resources->describe().c_str());
         if (parts_->dynamodb) {
             std::printf("lambdalab: DynamoDB API on %s (latency %s, data in %s)\n", dynamodb_url.c_str(),
                         parts_->dynamodb->options().latency.describe().c_str(), parts_->dynamodb->options().database.c_str());

@@ -18,6 +18,7 @@ struct EmulatorOptions {
     std::string profile = "aws-2026";
     double time_scale = 0;                 // 0: the profile's own
     std::vector<std::string> settings;     // profile overrides, "key=value"
+    std::string resource_control = "auto"; // auto, cgroup-v2, cgroup-v1, fallback or none
     std::filesystem::path runtimes_dir;    // empty: next to the executable, else the source tree's
     std::string region = "us-east-1";
     std::string account_id = "123456789012";

@@ -87,6 +87,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
         {"lifecycle.idle_lifetime_s", LAMBDALAB_MILLIS(p.lifecycle.idle_lifetime, 1000.0)},
         {"lifecycle.idle_lifetime_spread_s", LAMBDALAB_MILLIS(p.lifecycle.idle_lifetime_spread, 1000.0)},
         {"lifecycle.max_lifetime_s", LAMBDALAB_MILLIS(p.lifecycle.max_lifetime, 1000.0)},
+        {"lifecycle.freeze_delay_ms", LAMBDALAB_MILLIS(p.lifecycle.freeze_delay, 1.0)},
         {"lifecycle.routing",
          Setting{[](Profile& p, std::string_view k, std::string_view v) {
                      using R = model::Routing;

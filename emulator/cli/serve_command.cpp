@@ -22,6 +22,9 @@ void add_serve_command(CLI::App& app) {
                     "Divide simulated waits (cold-start phases, async retry delays, VPC Pending) by this factor");
     cmd->add_option("--set", options->settings,
                     "Override a profile setting, e.g. --set cold_start.sandbox_boot_ms=0 (repeatable; see README)");
+    cmd->add_option("--resource-control", options->resource_control,
+                    "How CPU, memory and freezing are enforced: auto, cgroup-v2, cgroup-v1, fallback or none")
+        ->capture_default_str();
     cmd->add_option("--runtimes-dir", options->runtimes_dir, "Directory with the Python and Node bootstraps");
     cmd->add_option("--region", options->region, "Region in ARNs and AWS_REGION")->capture_default_str();
     cmd->add_option("--dynamodb-port", options->dynamodb_port,

@@ -203,26 +203,33 @@ std::vector<SandboxId> Fleet::expire() {
     const Time now = clock_.now();
     for (auto& [name, fn] : functions_) {
         for (const SandboxId id : fn.idle) {
-            const SandboxEntry& s = sandboxes_.at(id);
-            if (now >= s.idle_until || past_max_lifetime(s)) expired.push_back(id);
+            if (now >= end_of_life(sandboxes_.at(id))) expired.push_back(id);
         }
     }
     for (const SandboxId id : expired) remove_sandbox(id);
     return expired;
 }
 
+Time Fleet::end_of_life(const SandboxEntry& sandbox) const {
+    const Duration max = profile_.scaled(profile_.lifecycle.max_lifetime);
+    return max > Duration::zero() ? std::min(sandbox.idle_until, sandbox.created + max) : sandbox.idle_until;
+}
+
 std::optional<Time> Fleet::next_expiry() const {
     std::optional<Time> next;
-    const Duration max = profile_.scaled(profile_.lifecycle.max_lifetime);
     for (const auto& [name, fn] : functions_) {
         for (const SandboxId id : fn.idle) {
-            const SandboxEntry& s = sandboxes_.at(id);
-            Time t = s.idle_until;
-            if (max > Duration::zero()) t = std::min(t, s.created + max);
+            const Time t = end_of_life(sandboxes_.at(id));
             if (!next || t < *next) next = t;
         }
     }
     return next;
+}
+
+std::optional<Time> Fleet::expiry_of(SandboxId id) const {
+    const auto it = sandboxes_.find(id);
+    if (it == sandboxes_.end() || it->second.state != SandboxState::idle) return std::nullopt;
+    return end_of_life(it->second);
 }
 
 int Fleet::concurrency(const std::string& function) const {

@@ -65,6 +65,8 @@ public:
     // Removes and returns the idle sandboxes whose lifetime is over; the caller stops them.
     std::vector<SandboxId> expire();
     std::optional<Time> next_expiry() const;
+    // When an idle sandbox's lifetime ends (idle lifetime or maximum age, the earlier); nullopt if not idle.
+    std::optional<Time> expiry_of(SandboxId sandbox) const;
 
     int concurrency(const std::string& function) const;
     int account_concurrency() const { return account_in_flight_; }
@@ -95,6 +97,7 @@ private:
     std::optional<SandboxId> take_idle(FunctionEntry& fn, const std::string& version);
     bool scaling_allows(FunctionEntry& fn);
     Time idle_deadline();
+    Time end_of_life(const SandboxEntry& sandbox) const;
     bool past_max_lifetime(const SandboxEntry& sandbox) const;
     void count_out(const SandboxEntry& sandbox);
     void drop_idle(FunctionEntry& fn, SandboxId id);

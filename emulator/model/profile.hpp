@@ -26,6 +26,9 @@ struct LifecycleSettings {
     // Spread of the idle lifetime: each sandbox lives idle_lifetime +/- a uniform draw of this.
     Duration idle_lifetime_spread = Duration::zero();
     Duration max_lifetime = std::chrono::hours(4);  // forced recycle; zero disables it
+    // An idle sandbox is frozen once it has been idle this long: back-to-back invocations skip the
+    // freeze/thaw pair, while background work still stops within a few milliseconds, as on Lambda.
+    Duration freeze_delay = std::chrono::milliseconds(2);
     Routing routing = Routing::most_recently_used;
 };
 

@@ -93,6 +93,8 @@ private:
     }
 
     void on_header(beast::error_code ec) {
+        // After close() the owner may be gone: its callbacks must not run, even for reads already done.
+        if (server_->closed) return close();
         if (ec) return on_read_error(ec);
         const Request& header = parser_->get();
         request_version_ = header.version();
@@ -125,6 +127,7 @@ private:
     }
 
     void on_body(beast::error_code ec) {
+        if (server_->closed) return close();
         if (ec) return on_read_error(ec);
         stream_.expires_never();
         Request request = parser_->release();

@@ -3,13 +3,16 @@
 #include <csignal>
 #include <system_error>
 
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/process/v2/environment.hpp>
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +57,14 @@ struct ChildInit {
             ::close(fd);
             if (!ok) return {errno, boost::system::system_category()};
         }
+        if (!setup.private_tmp.empty()) {
+            // The sandbox's own /tmp, seen by its processes only.
+            if (::unshare(CLONE_NEWNS) != 0) return {errno, boost::system::system_category()};
+            ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
+            if (::mount(setup.private_tmp.c_str(), "/tmp", nullptr, MS_BIND, nullptr) != 0) {
+                return {errno, boost::system::system_category()};
+            }
+        }
         if (!setup.cpus.empty()) {
             cpu_set_t set;
             CPU_ZERO(&set);
@@ -65,11 +76,6 @@ struct ChildInit {
 };
 
 }  // namespace
-
-struct Process::Handle {
-    explicit Handle(bp::process::handle_type h) : handle(std::move(h)) {}
-    bp::process::handle_type handle;
-};
 
 namespace {
 bp::process launch(boost::asio::io_context& io, const ProcessSpec& spec) {
@@ -85,35 +91,60 @@ bp::process launch(boost::asio::io_context& io, const ProcessSpec& spec) {
 }
 }  // namespace
 
+// The pidfd of a child and its exit handler. Readiness of a pidfd is only a hint: the child is reaped
+// with waitid(WNOHANG) and, if it has not exited after all, waited for again.
+struct Process::Watch : std::enable_shared_from_this<Process::Watch> {
+    Watch(boost::asio::io_context& io, int pidfd, ExitHandler handler) : descriptor(io, pidfd), on_exit(std::move(handler)) {}
+
+    void wait() {
+        descriptor.async_wait(boost::asio::posix::descriptor_base::wait_read,
+                              [self = shared_from_this()](boost::system::error_code ec) { self->check(ec); });
+    }
+
+    void check(boost::system::error_code ec) {
+        if (ec == boost::asio::error::operation_aborted) return;
+        siginfo_t info{};
+        if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(descriptor.native_handle()), &info, WEXITED | WNOHANG) != 0) {
+            return finish({true, SIGKILL});  // not our child any more: nothing left to wait for
+        }
+        if (info.si_pid == 0) return wait();  // still running: the wake-up was spurious
+        finish(info.si_code == CLD_EXITED ? ExitStatus{false, info.si_status} : ExitStatus{true, info.si_status});
+    }
+
+    void finish(ExitStatus status) {
+        exited = true;
+        boost::system::error_code ignored;
+        descriptor.close(ignored);
+        if (auto handler = std::exchange(on_exit, nullptr)) handler(status);
+    }
+
+    boost::asio::posix::stream_descriptor descriptor;
+    ExitHandler on_exit;  // cleared when the Process is destroyed: the watch then only reaps
+    bool exited = false;
+};
+
 Process::Process(boost::asio::io_context& io, const ProcessSpec& spec, ExitHandler on_exit) {
     bp::process child = launch(io, spec);
     pid_ = child.id();
-    // Take the pidfd-backed handle: it reaps exactly this child, and its destructor kills nothing.
-    handle_ = std::make_unique<Handle>(child.detach());
-    handle_->handle.async_wait([this, alive = alive_, on_exit = std::move(on_exit)](bp::error_code ec, int status) {
-        if (!*alive) return;
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+    // From here on the pidfd is the only handle: Boost's would reap the child with a blocking wait.
+    child.detach();
+    if (pidfd < 0) {
+        ::kill(-pid_, SIGKILL);
+        throw std::system_error(errno, std::system_category(), "pidfd_open");
+    }
+    watch_ = std::make_shared<Watch>(io, pidfd, [this, handler = std::move(on_exit)](ExitStatus status) {
         running_ = false;
-        ExitStatus exit;
-        if (ec) {
-            exit = {true, SIGKILL};
-        } else if (WIFSIGNALED(status)) {
-            exit = {true, WTERMSIG(status)};
-        } else {
-            exit = {false, WEXITSTATUS(status)};
-        }
-        on_exit(exit);
+        handler(status);
     });
+    watch_->wait();
 }
 
 Process::~Process() {
-    *alive_ = false;
-    // The whole group: a runtime's own children must not outlive its sandbox.
+    // The whole group: a runtime's own children must not outlive its sandbox. The watch stays
+    // behind to reap the child when it is gone, without blocking the event loop.
     kill();
-    if (running_) {
-        // Reap now so no zombie is left; SIGKILL makes this prompt.
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-    }
+    if (watch_) watch_->on_exit = nullptr;
 }
 
 void Process::signal_group(int signal) const {

@@ -1,7 +1,8 @@
 #pragma once
 // A sandbox's process: spawned (Boost.Process v2) as the leader of its own process group, so the
 // whole tree can be signalled, frozen or killed at once, with stdout and stderr on one pipe, and
-// watched for exit through a pidfd. The process dies with the emulator (PR_SET_PDEATHSIG).
+// watched for exit through a pidfd, never by a blocking wait on the event loop. The process dies
+// with the emulator (PR_SET_PDEATHSIG).
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -23,6 +24,7 @@ struct ExitStatus {
 struct ChildSetup {
     std::vector<std::string> cgroup_procs_files;  // cgroup.procs / tasks files to join
     std::vector<int> cpus;                         // CPU affinity; empty leaves it alone
+    std::string private_tmp;                       // bound at /tmp in a private mount namespace; empty: none
 };
 
 struct ProcessSpec {
@@ -51,11 +53,10 @@ public:
     void kill() const;
 
 private:
-    struct Handle;
+    struct Watch;
     int pid_ = -1;
     bool running_ = true;
-    std::unique_ptr<Handle> handle_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    std::shared_ptr<Watch> watch_;  // the pidfd; outlives this object until the child is reaped
 };
 
 }  // namespace lambdalab::sandbox

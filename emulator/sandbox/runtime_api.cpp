@@ -57,6 +57,16 @@ RuntimeOutcome error_outcome(const net::Request& request, std::string request_id
     return outcome;
 }
 
+std::optional<std::int64_t> init_start(const net::Request& request) {
+    const std::string value = header(request, "Lambdalab-Init-Start-Ms");
+    if (value.empty()) return std::nullopt;
+    try {
+        return std::stoll(value);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
 }  // namespace
 
 const char* RuntimeApi::state_name(State state) {
@@ -106,7 +116,7 @@ void RuntimeApi::handle(net::Request&& request, net::Responder responder) {
         const std::string_view rest = path.substr(kInvocationPrefix.size());
         if (rest == "next") {
             if (method != http::verb::get) return responder(error_reply(http::status::method_not_allowed, "Use GET for /next", "MethodNotAllowed"));
-            return on_next(std::move(responder));
+            return on_next(request, std::move(responder));
         }
         const auto slash = rest.find('/');
         const std::string_view id = rest.substr(0, slash);
@@ -129,7 +139,7 @@ void RuntimeApi::handle(net::Request&& request, net::Responder responder) {
     responder(error_reply(http::status::not_found, "Unknown Runtime API path: " + std::string(path), "NotFound"));
 }
 
-void RuntimeApi::on_next(net::Responder responder) {
+void RuntimeApi::on_next(const net::Request& request, net::Responder responder) {
     switch (state_) {
         case State::init_error:
             return responder(transition_error("Ready"));
@@ -140,7 +150,7 @@ void RuntimeApi::on_next(net::Responder responder) {
         case State::started:
             state_ = State::ready;
             waiting_next_ = std::move(responder);
-            listener_.on_runtime_ready();
+            listener_.on_runtime_ready(init_start(request));
             break;
         case State::response_sent:
             state_ = State::ready;

@@ -44,7 +44,10 @@ struct RuntimeOutcome {
 class RuntimeApiListener {
 public:
     virtual ~RuntimeApiListener() = default;
-    virtual void on_runtime_ready() = 0;                         // first /next: INIT is over
+    // First /next: INIT is over. Runtimes that say when they began loading the function's code (the
+    // bundled ones send Lambdalab-Init-Start-Ms) let the emulator split INIT into runtime start and
+    // function init.
+    virtual void on_runtime_ready(std::optional<std::int64_t> init_start_epoch_ms) = 0;
     virtual void on_init_error(RuntimeOutcome outcome) = 0;      // /init/error
     virtual void on_outcome(RuntimeOutcome outcome) = 0;         // /response, /error or an oversized response
     virtual void on_runtime_idle() = 0;                          // /next after an outcome: the invoke phase is over
@@ -67,7 +70,7 @@ private:
     static const char* state_name(State state);
 
     void handle(net::Request&& request, net::Responder responder);
-    void on_next(net::Responder responder);
+    void on_next(const net::Request& request, net::Responder responder);
     void on_result(const net::Request& request, std::string_view request_id, bool is_error, net::Responder responder);
     void on_init_error(const net::Request& request, net::Responder responder);
     net::Response on_too_large(const net::Request& header, std::size_t size);

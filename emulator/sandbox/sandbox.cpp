@@ -20,7 +20,9 @@ Sandbox::~Sandbox() {
 void Sandbox::start(ProcessSpec spec) {
     spec.environment.push_back("AWS_LAMBDA_RUNTIME_API=127.0.0.1:" + std::to_string(runtime_api_.port()));
     spec.output_fd = logs_.write_fd();
+    const std::string private_tmp = spec.child_setup.private_tmp;
     spec.child_setup = resources_->child_setup();
+    spec.child_setup.private_tmp = private_tmp;
     process_ = std::make_unique<Process>(io_, spec, [this](ExitStatus status) {
         runtime_api_.close();
         observer_.on_sandbox_exit(*this, status);
@@ -30,6 +32,7 @@ void Sandbox::start(ProcessSpec spec) {
 }
 
 void Sandbox::kill() {
+    thaw();  // a frozen process would not die until thawed
     if (process_) process_->kill();
 }
 

@@ -21,7 +21,8 @@ class Sandbox;
 class SandboxObserver {
 public:
     virtual ~SandboxObserver() = default;
-    virtual void on_sandbox_ready(Sandbox& sandbox) = 0;                             // INIT done
+    // INIT done; when the runtime reported it, the epoch ms at which it began loading the function.
+    virtual void on_sandbox_ready(Sandbox& sandbox, std::optional<std::int64_t> init_start_epoch_ms) = 0;
     virtual void on_sandbox_init_error(Sandbox& sandbox, RuntimeOutcome outcome) = 0;
     virtual void on_sandbox_outcome(Sandbox& sandbox, RuntimeOutcome outcome) = 0;  // invocation answered
     virtual void on_sandbox_idle(Sandbox& sandbox) = 0;                              // back at /next
@@ -58,7 +59,7 @@ public:
     std::uint16_t runtime_api_port() const { return runtime_api_.port(); }
 
 private:
-    void on_runtime_ready() override { observer_.on_sandbox_ready(*this); }
+    void on_runtime_ready(std::optional<std::int64_t> init_start) override { observer_.on_sandbox_ready(*this, init_start); }
     void on_init_error(RuntimeOutcome outcome) override { observer_.on_sandbox_init_error(*this, std::move(outcome)); }
     void on_outcome(RuntimeOutcome outcome) override { observer_.on_sandbox_outcome(*this, std::move(outcome)); }
     void on_runtime_idle() override { observer_.on_sandbox_idle(*this); }

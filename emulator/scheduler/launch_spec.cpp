@@ -86,7 +86,8 @@ sandbox::ProcessSpec launch_spec(const control::FunctionConfig& function, const 
         env.try_emplace("PYTHONUNBUFFERED", "1");
     }
     // Every sandbox has its own /tmp (Lambda's 512 MB-and-up ephemeral storage).
-    env["TMPDIR"] = identity.tmp_dir.string();
+    env["TMPDIR"] = identity.private_tmp ? std::string("/tmp") : identity.tmp_dir.string();
+    if (identity.private_tmp) spec.child_setup.private_tmp = identity.tmp_dir.string();
     if (!paths.lambda_endpoint.empty()) env.try_emplace("AWS_ENDPOINT_URL_LAMBDA", paths.lambda_endpoint);
     if (!paths.dynamodb_endpoint.empty()) env.try_emplace("AWS_ENDPOINT_URL_DYNAMODB", paths.dynamodb_endpoint);
 

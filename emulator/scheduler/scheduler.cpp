@@ -1,5 +1,8 @@
 #include "scheduler/scheduler.hpp"
 
+#include <algorithm>
+#include <cstdio>
+
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
@@ -22,6 +25,8 @@ struct Scheduler::Invocation {
     model::Time dispatched_at{};
     bool cold = false;
     std::optional<double> init_duration_ms;
+    std::optional<double> runtime_start_ms;  // spawn to the runtime loading the function's code
+    std::optional<double> function_init_ms;  // loading the function's code to the first /next
     std::optional<double> boot_ms;
     std::optional<double> code_download_ms;
     std::optional<double> vpc_setup_ms;
@@ -36,11 +41,15 @@ struct Scheduler::Slot {
     model::SandboxId id;
     control::FunctionPtr function;  // the configuration the sandbox was made with
     SandboxIdentity identity;
+    std::unique_ptr<sandbox::SandboxTmp> tmp;      // outlives the sandbox's processes (declared first)
     std::unique_ptr<sandbox::Sandbox> sandbox;  // absent while the simulated boot runs
     Phase phase = Phase::booting;
     std::shared_ptr<Invocation> current;  // running, initializing for, or assigned while finishing
     model::Time spawned_at{};
+    WallTime spawned_wall{};
     bool suppressed_init = false;  // INIT is being retried inside an invocation
+    bool init_boosted = false;     // INIT runs with at least one vCPU; the memory's share starts at dispatch
+    bool cpu_limited_by_host = false;
     std::string init_log;
     int invocations = 0;
     WallTime created = std::chrono::system_clock::now();
@@ -81,6 +90,7 @@ Scheduler::Scheduler(boost::asio::io_context& io, control::FunctionRegistry& reg
       clock_(clock),
       options_(std::move(options)),
       fleet_(clock, profile),
+      host_cores_(sandbox::host_cores()),
       expiry_timer_(io) {
     for (const auto& fn : registry_.list()) fleet_.set_policy(fn->name, {fn->reserved_concurrency});
     registry_.subscribe([this](const control::FunctionConfig& config, control::FunctionRegistry::Change change) {
@@ -226,14 +236,39 @@ void Scheduler::start_cold(Slot& slot) {
     });
 }
 
+namespace {
+
+sandbox::CpuQuota quota_of(const model::CpuLimit& limit) {
+    return {.quota_us = limit.quota_us, .period_us = limit.period_us, .cpus = limit.cpus};
+}
+
+bool under_tmp(const fs::path& path) {
+    const auto text = fs::weakly_canonical(path).string();
+    return text == "/tmp" || text.starts_with("/tmp/");
+}
+
+}  // namespace
+
 void Scheduler::spawn(Slot& slot) {
     const control::FunctionConfig& fn = *slot.function;
-    std::error_code ec;
-    fs::create_directories(slot.identity.tmp_dir, ec);
     sandbox::SandboxObserver& observer = *this;
     try {
-        // Both can fail: the Runtime API endpoint needs a socket, the runtime an executable.
-        slot.sandbox = std::make_unique<sandbox::Sandbox>(io_, slot.identity.id, slot.id, observer, sandbox::make_unlimited_control());
+        // On-demand INIT runs with at least one vCPU (reference/perf-model.md §1.4); a retried INIT does not.
+        const bool boost = profile_.cold_start.boost_on_demand_init && !slot.suppressed_init && !slot.identity.provisioned;
+        const model::CpuLimit steady = model::cpu_limit(fn.memory_mb, profile_.cpu, host_cores_);
+        const model::CpuLimit init = model::cpu_limit(fn.memory_mb, profile_.cpu, host_cores_, boost);
+        slot.init_boosted = init.quota_us * steady.period_us != steady.quota_us * init.period_us;
+        slot.cpu_limited_by_host = steady.host_too_small;
+        auto resources = options_.resources->create(slot.identity.id, static_cast<std::int64_t>(fn.memory_mb) << 20, quota_of(init));
+        // A retried INIT keeps the sandbox's /tmp, as Lambda's reset does.
+        if (!slot.tmp) {
+            slot.tmp = std::make_unique<sandbox::SandboxTmp>(slot.identity.tmp_dir, fn.ephemeral_storage_mb, options_.tmp.size_limited);
+        }
+        // Binding the sandbox's directory over /tmp would hide code that lives under /tmp.
+        slot.identity.private_tmp = options_.tmp.private_mount && !under_tmp(fn.code_dir) &&
+                                    !under_tmp(options_.paths.runtimes_dir);
+        // Each can fail: the Runtime API endpoint needs a socket, the runtime an executable.
+        slot.sandbox = std::make_unique<sandbox::Sandbox>(io_, slot.identity.id, slot.id, observer, std::move(resources));
         slot.sandbox->start(launch_spec(fn, registry_.account(), slot.identity, options_.paths));
     } catch (const std::exception& e) {
         // The bootstrap could not be executed: Lambda answers Runtime.InvalidEntrypoint.
@@ -258,6 +293,7 @@ void Scheduler::spawn(Slot& slot) {
     }
     slot.phase = Slot::Phase::initializing;
     slot.spawned_at = clock_.now();
+    slot.spawned_wall = std::chrono::system_clock::now();
     store_.record_sandbox_start({slot.identity.id, fn.name, slot.identity.version, slot.identity.log_stream, fn.memory_mb,
                                  slot.sandbox->pid(), epoch_ms(slot.created)});
     if (const auto* runtime = control::find_runtime(fn.runtime); runtime && control::is_managed(*runtime) && !slot.suppressed_init) {
@@ -308,6 +344,15 @@ void Scheduler::dispatch(Slot& slot) {
     slot.init_log.clear();
 
     slot.sandbox->thaw();
+    if (slot.init_boosted) {
+        // INIT is over: from now on the sandbox gets its memory size's share of CPU.
+        slot.init_boosted = false;
+        try {
+            slot.sandbox->resources().set_cpu(quota_of(model::cpu_limit(fn.memory_mb, profile_.cpu, host_cores_)));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "lambdalab: sandbox %s: %s\n", slot.identity.id.c_str(), e.what());
+        }
+    }
     slot.sandbox->deliver(sandbox::Event{.request_id = request.request_id,
                                          .payload = request.payload,
                                          .content_type = request.content_type,
@@ -398,6 +443,10 @@ void Scheduler::complete(Slot& slot, Completion completion) {
     record.boot_ms = invocation->boot_ms;
     record.code_download_ms = invocation->code_download_ms;
     record.vpc_setup_ms = invocation->vpc_setup_ms;
+    record.runtime_start_ms = invocation->runtime_start_ms;
+    record.function_init_ms = invocation->function_init_ms;
+    record.resource_control = options_.resources->mechanism();
+    record.cpu_limited_by_host = slot.cpu_limited_by_host;
     record.cost_usd = bill.cost_usd;
     record.profile = profile_.name;
     record.architecture = fn.architecture;
@@ -440,7 +489,7 @@ Scheduler::Slot* Scheduler::find_slot(const sandbox::Sandbox& sandbox) {
     return it->second.get();
 }
 
-void Scheduler::on_sandbox_ready(sandbox::Sandbox& sandbox) {
+void Scheduler::on_sandbox_ready(sandbox::Sandbox& sandbox, std::optional<std::int64_t> init_start_epoch_ms) {
     Slot* slot = find_slot(sandbox);
     if (!slot || slot->phase != Slot::Phase::initializing) return;
     slot->timer.cancel();
@@ -450,7 +499,15 @@ void Scheduler::on_sandbox_ready(sandbox::Sandbox& sandbox) {
         slot->phase = Slot::Phase::idle;
         return;
     }
-    slot->current->init_duration_ms = init_ms;
+    Invocation& invocation = *slot->current;
+    invocation.init_duration_ms = init_ms;
+    invocation.function_init_ms = init_ms;
+    if (init_start_epoch_ms) {
+        // The runtime said when it began loading the function: INIT splits there.
+        const double runtime_start = std::clamp(static_cast<double>(*init_start_epoch_ms - epoch_ms(slot->spawned_wall)), 0.0, init_ms);
+        invocation.runtime_start_ms = runtime_start;
+        invocation.function_init_ms = init_ms - runtime_start;
+    }
     dispatch(*slot);
 }
 
@@ -508,8 +565,14 @@ void Scheduler::on_sandbox_idle(sandbox::Sandbox& sandbox) {
     if (!slot || slot->phase != Slot::Phase::finishing) return;
     if (slot->current) return dispatch(*slot);
     slot->phase = Slot::Phase::idle;
-    sandbox.freeze();
-    schedule_expiry();
+    slot->timer.expires_after(profile_.lifecycle.freeze_delay);
+    slot->timer.async_wait([this, id = slot->id](boost::system::error_code ec) {
+        if (ec) return;
+        if (auto it = slots_.find(id); it != slots_.end() && it->second->phase == Slot::Phase::idle) {
+            it->second->sandbox->freeze();
+        }
+    });
+    schedule_expiry(slot->id);
 }
 
 void Scheduler::on_sandbox_exit(sandbox::Sandbox& sandbox, sandbox::ExitStatus status) {
@@ -543,12 +606,22 @@ void Scheduler::on_sandbox_exit(sandbox::Sandbox& sandbox, sandbox::ExitStatus s
     complete(*slot, std::move(completion));
 }
 
-void Scheduler::schedule_expiry() {
-    const auto next = fleet_.next_expiry();
+void Scheduler::schedule_expiry(std::optional<model::SandboxId> idle) {
+    // Most of the time the timer is already armed for an earlier expiry: this is O(1) then.
+    std::optional<model::Time> next;
+    if (idle && expiry_at_) {
+        const auto own = fleet_.expiry_of(*idle);
+        if (!own || *own >= *expiry_at_) return;
+        next = own;
+    } else {
+        next = fleet_.next_expiry();
+    }
     if (!next) return;
+    expiry_at_ = next;
     expiry_timer_.expires_after(std::max(model::Duration::zero(), *next - clock_.now()) + std::chrono::milliseconds(1));
     expiry_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec) return;
+        expiry_at_.reset();
         for (const auto id : fleet_.expire()) {
             if (auto it = slots_.find(id); it != slots_.end()) retire(*it->second, "idle");
         }

@@ -18,7 +18,9 @@
 #include "model/clock.hpp"
 #include "model/fleet.hpp"
 #include "model/profile.hpp"
+#include "sandbox/resource_control.hpp"
 #include "sandbox/sandbox.hpp"
+#include "sandbox/sandbox_tmp.hpp"
 #include "scheduler/invocation.hpp"
 #include "scheduler/launch_spec.hpp"
 
@@ -31,6 +33,8 @@ namespace lambdalab::scheduler {
 struct SchedulerOptions {
     HostPaths paths;
     std::filesystem::path sandbox_root;  // per-sandbox /tmp directories live here
+    sandbox::ResourceProvider* resources = nullptr;  // CPU, memory and freezing: required
+    sandbox::TmpIsolation tmp;                       // what /tmp isolation the host allows
 };
 
 // A live sandbox, as the UI and tests see it.
@@ -81,14 +85,15 @@ private:
     void complete(Slot& slot, Completion completion);
     void answer_without_sandbox(const std::shared_ptr<Invocation>& invocation, const AwsError& error);
     void retire(Slot& slot, const std::string& reason);
-    void schedule_expiry();
+    // Arms the reclamation timer for the earliest idle expiry; `idle` is a sandbox that just became idle.
+    void schedule_expiry(std::optional<model::SandboxId> idle = std::nullopt);
     Slot* find_slot(const sandbox::Sandbox& sandbox);
 
     void on_init_limit(Slot& slot);
     void on_deadline(Slot& slot);
 
     // SandboxObserver
-    void on_sandbox_ready(sandbox::Sandbox& sandbox) override;
+    void on_sandbox_ready(sandbox::Sandbox& sandbox, std::optional<std::int64_t> init_start_epoch_ms) override;
     void on_sandbox_init_error(sandbox::Sandbox& sandbox, sandbox::RuntimeOutcome outcome) override;
     void on_sandbox_outcome(sandbox::Sandbox& sandbox, sandbox::RuntimeOutcome outcome) override;
     void on_sandbox_idle(sandbox::Sandbox& sandbox) override;
@@ -102,7 +107,9 @@ private:
     SchedulerOptions options_;
     model::Fleet fleet_;
     std::unordered_map<model::SandboxId, std::unique_ptr<Slot>> slots_;
+    int host_cores_;
     boost::asio::steady_timer expiry_timer_;
+    std::optional<model::Time> expiry_at_;  // when expiry_timer_ fires, if armed
     bool shutting_down_ = false;
 };
 

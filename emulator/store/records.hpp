@@ -26,6 +26,11 @@ struct InvocationRecord {
     std::optional<double> boot_ms;           // simulated sandbox creation
     std::optional<double> code_download_ms;  // simulated code download
     std::optional<double> vpc_setup_ms;      // simulated network interface set-up
+    std::optional<double> runtime_start_ms;  // real: process start to the runtime loading the function's code
+    std::optional<double> function_init_ms;  // real: loading the function's code to its first /next
+    std::string resource_control;            // cgroup-v2, cgroup-v1, fallback or none
+    bool cpu_limited_by_host = false;        // the host has fewer cores than the memory size's vCPUs
+    bool provisioned = false;                // ran on a provisioned-concurrency sandbox
     double cost_usd = 0;
     std::string profile;
     std::string architecture = "x86_64";

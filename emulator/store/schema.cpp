@@ -49,7 +49,12 @@ CREATE TABLE invocations(
   vpc_setup_ms       REAL,
   cost_usd           REAL NOT NULL,
   profile            TEXT NOT NULL,
-  architecture       TEXT NOT NULL
+  architecture       TEXT NOT NULL,
+  runtime_start_ms   REAL,
+  function_init_ms   REAL,
+  resource_control   TEXT,
+  cpu_limited_by_host INTEGER NOT NULL DEFAULT 0,
+  provisioned        INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX invocations_by_function ON invocations(function, start_time_ms);
 CREATE INDEX invocations_by_request ON invocations(request_id);
@@ -62,6 +67,27 @@ CREATE TABLE logs(
   message      TEXT NOT NULL
 );
 CREATE INDEX logs_by_function ON logs(function, id);
+CREATE TABLE async_events(
+  id                 INTEGER PRIMARY KEY,
+  request_id         TEXT NOT NULL,
+  function           TEXT NOT NULL,
+  qualifier          TEXT NOT NULL,
+  payload            TEXT NOT NULL,
+  trace_id           TEXT,
+  accepted_at_ms     INTEGER NOT NULL,
+  attempts           INTEGER NOT NULL DEFAULT 0,
+  function_errors    INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at_ms INTEGER NOT NULL
+);
+CREATE TABLE dead_letters(
+  id            INTEGER PRIMARY KEY,
+  request_id    TEXT NOT NULL,
+  function      TEXT NOT NULL,
+  condition     TEXT NOT NULL,
+  destination   TEXT,
+  record        TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
 )sql",
 };
 }  // namespace

@@ -25,6 +25,8 @@ std::int64_t epoch_ms_now() {
 }
 
 constexpr std::size_t kMaxBatch = 2000;
+constexpr std::size_t kWakeBacklog = 512;
+constexpr std::chrono::milliseconds kBatchInterval{20};
 
 }  // namespace
 
@@ -118,17 +120,23 @@ Store::~Store() {
 }
 
 void Store::enqueue(Write write) {
+    bool wake = false;
     {
         std::lock_guard lock(mutex_);
         queue_.push_back(std::move(write));
         ++enqueued_;
+        // The writer wakes on its own every kBatchInterval; waking it per record would cost the hot
+        // path a futex call and a context switch. A large backlog is written at once.
+        wake = queue_.size() == kWakeBacklog;
     }
-    wake_.notify_one();
+    if (wake) wake_.notify_one();
 }
 
 void Store::flush() {
     std::unique_lock lock(mutex_);
     const std::uint64_t target = enqueued_;
+    flush_requested_ = true;
+    wake_.notify_one();
     drained_.wait(lock, [&] { return committed_ >= target; });
 }
 
@@ -157,8 +165,14 @@ void Store::run_writes(std::vector<Write> batch) {
 void Store::writer_loop() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty() && stopping_) return;
+        wake_.wait_for(lock, kBatchInterval, [&] {
+            return stopping_ || flush_requested_ || queue_.size() >= kWakeBacklog;
+        });
+        flush_requested_ = false;
+        if (queue_.empty()) {
+            if (stopping_) return;
+            continue;
+        }
         std::vector<Write> batch;
         while (!queue_.empty() && batch.size() < kMaxBatch) {
             batch.push_back(std::move(queue_.front()));
@@ -194,13 +208,16 @@ void Store::record_invocation(InvocationRecord r) {
               "INSERT INTO invocations(request_id, function, version, invocation_type, sandbox_id, cold, "
               "status, error_type, start_time_ms, end_time_ms, init_duration_ms, duration_ms, billed_duration_ms, "
               "memory_size_mb, max_memory_used_mb, boot_ms, code_download_ms, vpc_setup_ms, cost_usd, profile, "
-              "architecture) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)")
+              "architecture, runtime_start_ms, function_init_ms, resource_control, cpu_limited_by_host, provisioned) "
+              "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)")
             .bind_all(r.request_id, r.function, r.version, r.invocation_type,
                       r.sandbox_id.empty() ? std::optional<std::string>{} : r.sandbox_id, r.cold ? 1 : 0, r.status,
                       r.error_type.empty() ? std::optional<std::string>{} : r.error_type, r.start_time_ms,
                       r.end_time_ms, r.init_duration_ms, r.duration_ms, r.billed_duration_ms, r.memory_size_mb,
                       r.max_memory_used_mb, r.boot_ms, r.code_download_ms, r.vpc_setup_ms, r.cost_usd, r.profile,
-                      r.architecture)
+                      r.architecture, r.runtime_start_ms, r.function_init_ms,
+                      r.resource_control.empty() ? std::optional<std::string>{} : r.resource_control,
+                      r.cpu_limited_by_host ? 1 : 0, r.provisioned ? 1 : 0)
             .run();
     });
 }

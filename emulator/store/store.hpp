@@ -1,7 +1,8 @@
 #pragma once
 // The emulator's store: one SQLite file (WAL). Hot-path records (invocations, logs, sandboxes) are
-// queued and written by a background thread in batched transactions, so an invocation never waits
-// for the disk; control-plane changes (functions) are written before the call returns.
+// queued and written by a background thread in batched transactions (every 20 ms, or sooner under a
+// backlog), so an invocation never waits for the disk; control-plane changes (functions) are written
+// before the call returns.
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -76,6 +77,7 @@ private:
     std::uint64_t enqueued_ = 0;
     std::uint64_t committed_ = 0;
     bool stopping_ = false;
+    bool flush_requested_ = false;
     std::thread writer_;
     StoreReader reader_;
 };

@@ -167,8 +167,8 @@ async function post(urlPath, body, errorType) {
   }
 }
 
-async function nextInvocation() {
-  const res = await send('GET', API_PREFIX + '/invocation/next');
+async function nextInvocation(headers = {}) {
+  const res = await send('GET', API_PREFIX + '/invocation/next', undefined, headers);
   if (res.status !== 200) throw new Error(`/invocation/next returned ${res.status}: ${res.body.subarray(0, 200)}`);
   if (!res.headers['lambda-runtime-aws-request-id']) throw new Error('/invocation/next returned no request id');
   return res;
@@ -391,9 +391,12 @@ function setInvokeEnvironment(headers) {
   else delete process.env._X_AMZN_TRACE_ID;
 }
 
-async function runLoop(handler) {
+async function runLoop(handler, initStartMs) {
+  // lambdalab splits INIT into runtime start and function init at initStartMs (sent on the first /next).
+  let first = { 'Lambdalab-Init-Start-Ms': String(initStartMs) };
   for (;;) {
-    const res = await nextInvocation();
+    const res = await nextInvocation(first);
+    first = {};
     setInvokeEnvironment(res.headers);
     currentInvocation = runHandler(handler, res);
     const outcome = await currentInvocation.done;
@@ -431,6 +434,7 @@ async function main() {
   patchConsole();
   installProcessHandlers();
   let handler;
+  const initStartMs = Date.now();
   try {
     handler = await loadHandler(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), process.env._HANDLER ?? '');
   } catch (error) {
@@ -439,7 +443,7 @@ async function main() {
     process.exit(1);
   }
   try {
-    await runLoop(handler);
+    await runLoop(handler, initStartMs);
   } catch (error) {
     process.stderr.write(`lambdalab runtime: Runtime API failure: ${error.stack}\n`);
     process.exit(1);

@@ -78,8 +78,8 @@ class RuntimeClient:
                 if not reused or attempt == 2:
                     raise
 
-    def next_invocation(self):
-        status, headers, body = self.request("GET", API_PREFIX + "/invocation/next")
+    def next_invocation(self, extra_headers=None):
+        status, headers, body = self.request("GET", API_PREFIX + "/invocation/next", headers=extra_headers)
         if status != 200:
             raise RuntimeError(f"/invocation/next returned {status}: {body[:200]!r}")
         if not headers.get("Lambda-Runtime-Aws-Request-Id"):
@@ -393,6 +393,8 @@ def main():
     client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     setup_logging()
 
+    # lambdalab splits INIT into runtime start and function init at this moment (reported on the first /next).
+    init_start = {"Lambdalab-Init-Start-Ms": str(int(time.time() * 1000))}
     try:
         handler = load_handler(os.environ.get("_HANDLER", ""))
     except Exception as e:
@@ -400,7 +402,8 @@ def main():
 
     while True:
         try:
-            headers, body = client.next_invocation()
+            headers, body = client.next_invocation(init_start)
+            init_start = None
         except Exception as e:
             sys.stderr.write(f"lambdalab runtime: cannot get next invocation: {e!r}\n")
             sys.exit(1)

@@ -41,7 +41,7 @@ class InvokeApiTest(EmulatorTestCase):
             self.assertEqual(response.status, 202)
             self.assertEqual(response.body, b"")
             self.assertRegex(response.request_id, r"^[0-9a-f-]{36}$")
-            wait_until(marker.exists, message="the event's handler to run")
+            wait_until(lambda: marker.exists() and marker.read_text().endswith("\n"), message="the event's handler to run")
             self.assertEqual(json.loads(marker.read_text())["request_id"], response.request_id)
             rows = self.emulator.query("SELECT invocation_type, status FROM invocations WHERE request_id = ?",
                                        response.request_id, wait_for_rows=1)

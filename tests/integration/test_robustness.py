@@ -63,9 +63,9 @@ class StormTest(unittest.TestCase):
                 self.assertEqual(response.status, 200)
                 self.assertEqual(response.json()["errorType"], "Runtime.ExitError")
             wait_until(lambda: not emulator.children(), message="no sandbox left")
-            rows = emulator.query("SELECT count(*) FROM invocations WHERE function = 'loop' AND status = 'error'",
-                                  wait_for_rows=1)
-            self.assertEqual(rows[0][0], 25)
+            count = lambda: emulator.query(
+                "SELECT count(*) FROM invocations WHERE function = 'loop' AND status = 'error'")[0][0]
+            wait_until(lambda: count() == 25, timeout=5, message="25 error records")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -25,6 +26,12 @@ BUILD_DIR = Path(LAMBDALAB_BIN).parent
 CLIENTS_DIR = REPO / "tests" / "clients"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
+
+# Sandboxes get a private /tmp (their own mount namespace), so files a test shares with a function
+# (markers, reports, code) live under /var/tmp instead.
+SCRATCH = Path("/var/tmp/lambdalab-tests")
+SCRATCH.mkdir(parents=True, exist_ok=True)
+tempfile.tempdir = str(SCRATCH)
 
 _BANNER = re.compile(r"Lambda API on http://([\d.]+):(\d+)")
 _DYNAMODB_BANNER = re.compile(r"DynamoDB API on http://([\d.]+):(\d+)")
@@ -164,7 +171,9 @@ class Emulator:
     def __exit__(self, *exc):
         code = self.stop()
         self.cleanup()
-        if exc[0] is None and code != 0:
+        if exc[0] is not None:
+            sys.stderr.write(f"--- lambdalab output ---\n{''.join(self.output)[-4000:]}\n")
+        elif code != 0:
             raise AssertionError(f"lambdalab exited with {code}:\n{''.join(self.output)[-4000:]}")
 
     @property

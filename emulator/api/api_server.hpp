@@ -25,6 +25,7 @@ public:
 
     std::uint16_t port() const { return server_.port(); }
     void add_extension(Extension extension) { extensions_.push_back(std::move(extension)); }
+    void stop_accepting() { server_.stop_accepting(); }
     void close() { server_.close(); }
 
 private:

@@ -23,13 +23,9 @@ ResolvedFunction resolve_function(const control::FunctionRegistry& registry, con
         }
         qualifier = *query_qualifier;
     }
-    const auto& account = registry.account();
-    auto function = registry.find(parsed->name);
-    // Versions and aliases are not emulated: only $LATEST exists.
-    if (!function || (!qualifier.empty() && qualifier != "$LATEST")) {
-        control::throw_function_not_found(account, parsed->name, qualifier);
-    }
-    return {std::move(function), "$LATEST", control::function_arn(account, parsed->name, qualifier)};
+    control::ResolvedVersion resolved = registry.resolve(parsed->name, qualifier);
+    return {std::move(resolved.config), resolved.version, control::function_arn(registry.account(), parsed->name, qualifier),
+            qualifier};
 }
 
 }  // namespace lambdalab::api

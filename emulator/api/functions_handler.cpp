@@ -31,6 +31,13 @@ std::string FunctionsHandler::function_name(const std::string& in_path) const {
     return resolve_function(registry_, in_path, std::nullopt).function->name;
 }
 
+namespace {
+std::optional<std::string> query(const RequestTarget& target, const char* key) {
+    const auto it = target.query.find(key);
+    return it == target.query.end() ? std::nullopt : std::optional(it->second);
+}
+}  // namespace
+
 bool FunctionsHandler::handle(const RequestTarget& target, const net::Request& request, net::Responder& responder) {
     const auto& s = target.segments;
     const auto method = request.method();
@@ -47,20 +54,154 @@ bool FunctionsHandler::handle(const RequestTarget& target, const net::Request& r
     if (version == "2015-03-31") {
         if (s.size() == 2 && method == http::verb::post) return reply(create(request));
         if (s.size() == 2 && method == http::verb::get) return reply(list(target));
-        if (s.size() == 3 && method == http::verb::get) return reply(get(s[2]));
-        if (s.size() == 3 && method == http::verb::delete_) return reply(remove(s[2]));
-        if (s.size() == 4 && s[3] == "configuration" && method == http::verb::get) return reply(configuration(s[2]));
+        if (s.size() == 3 && method == http::verb::get) return reply(get(target));
+        if (s.size() == 3 && method == http::verb::delete_) return reply(remove(target));
+        if (s.size() == 4 && s[3] == "configuration" && method == http::verb::get) return reply(configuration(target));
         if (s.size() == 4 && s[3] == "configuration" && method == http::verb::put) {
             return reply(update_configuration(s[2], request));
         }
         if (s.size() == 4 && s[3] == "code" && method == http::verb::put) return reply(update_code(s[2], request));
+        if (handle_versions_and_aliases(target, request, responder)) return true;
     }
     if (s.size() == 4 && s[3] == "concurrency") {
         if (version == "2017-10-31" && method == http::verb::put) return reply(put_concurrency(s[2], request));
         if (version == "2017-10-31" && method == http::verb::delete_) return reply(delete_concurrency(s[2]));
         if (version == "2019-09-30" && method == http::verb::get) return reply(get_concurrency(s[2]));
     }
+    return handle_async_and_provisioned(target, request, responder);
+}
+
+bool FunctionsHandler::handle_versions_and_aliases(const RequestTarget& target, const net::Request& request,
+                                                   net::Responder& responder) {
+    const auto& s = target.segments;
+    const auto method = request.method();
+    const auto reply = [&](net::Response response) {
+        responder(std::move(response));
+        return true;
+    };
+    if (s.size() < 4) return false;
+    const std::string name = function_name(s[2]);
+    const auto& account = registry_.account();
+    if (s[3] == "versions" && s.size() == 4) {
+        if (method == http::verb::post) {
+            const json body = parse_body(request);
+            const auto version = registry_.publish_version(name, body.value("Description", ""));
+            return reply(json_reply(http::status::created, control::to_api_json(*version, account)));
+        }
+        if (method == http::verb::get) {
+            json out = {{"Versions", json::array()}};
+            for (const auto& version : registry_.versions(name)) {
+                json entry = control::to_api_json(*version, account);
+                if (version->version == "$LATEST") entry["FunctionArn"] = control::function_arn(account, name, "$LATEST");
+                out["Versions"].push_back(std::move(entry));
+            }
+            return reply(json_reply(http::status::ok, out));
+        }
+    }
+    if (s[3] != "aliases") return false;
+    if (s.size() == 4 && method == http::verb::post) {
+        return reply(json_reply(http::status::created, control::to_alias_json(registry_.create_alias(name, parse_body(request)), name, account)));
+    }
+    if (s.size() == 4 && method == http::verb::get) {
+        json out = {{"Aliases", json::array()}};
+        for (const auto& [alias, config] : registry_.get(name)->aliases) out["Aliases"].push_back(control::to_alias_json(config, name, account));
+        return reply(json_reply(http::status::ok, out));
+    }
+    if (s.size() != 5) return false;
+    if (method == http::verb::get) return reply(json_reply(http::status::ok, control::to_alias_json(registry_.alias(name, s[4]), name, account)));
+    if (method == http::verb::put) {
+        return reply(json_reply(http::status::ok, control::to_alias_json(registry_.update_alias(name, s[4], parse_body(request)), name, account)));
+    }
+    if (method == http::verb::delete_) {
+        registry_.delete_alias(name, s[4]);
+        return reply(empty_reply(http::status::no_content));
+    }
     return false;
+}
+
+bool FunctionsHandler::handle_async_and_provisioned(const RequestTarget& target, const net::Request& request,
+                                                    net::Responder& responder) {
+    const auto& s = target.segments;
+    const auto method = request.method();
+    const auto reply = [&](net::Response response) {
+        responder(std::move(response));
+        return true;
+    };
+    if (s.size() < 4) return false;
+    const auto& account = registry_.account();
+    if (s[0] == "2019-09-30" && s[3] == "provisioned-concurrency" && s.size() == 4) {
+        const std::string name = function_name(s[2]);
+        const std::string qualifier = query(target, "Qualifier").value_or("");
+        if (method == http::verb::get && query(target, "List")) {
+            json out = {{"ProvisionedConcurrencyConfigs", json::array()}};
+            for (const auto& [q, count] : registry_.get(name)->provisioned) {
+                json item = json::parse(provisioned_config(name, q).body());
+                item["FunctionArn"] = control::function_arn(account, name, q);
+                out["ProvisionedConcurrencyConfigs"].push_back(std::move(item));
+            }
+            return reply(json_reply(http::status::ok, out));
+        }
+        if (method == http::verb::put) {
+            const json body = parse_body(request);
+            if (!body.contains("ProvisionedConcurrentExecutions") || !body["ProvisionedConcurrentExecutions"].is_number_integer()) {
+                throw_invalid_parameter("ProvisionedConcurrentExecutions is required and must be an integer");
+            }
+            scheduler_.put_provisioned_concurrency(name, qualifier, body["ProvisionedConcurrentExecutions"].get<int>());
+            net::Response response = provisioned_config(name, qualifier);
+            response.result(http::status::accepted);
+            return reply(std::move(response));
+        }
+        if (method == http::verb::get) {
+            if (!registry_.get(name)->provisioned.contains(qualifier)) {
+                throw AwsException({404, "ProvisionedConcurrencyConfigNotFoundException",
+                                    "No Provisioned Concurrency Config found for this function", {}});
+            }
+            return reply(provisioned_config(name, qualifier));
+        }
+        if (method == http::verb::delete_) {
+            registry_.set_provisioned(name, qualifier, std::nullopt);
+            return reply(empty_reply(http::status::no_content));
+        }
+    }
+    if (s[0] == "2019-09-25" && s[3] == "event-invoke-config") {
+        const std::string name = function_name(s[2]);
+        if (s.size() == 5 && s[4] == "list" && method == http::verb::get) {
+            json out = {{"FunctionEventInvokeConfigs", json::array()}};
+            if (const auto config = registry_.get(name); config->event_invoke) {
+                out["FunctionEventInvokeConfigs"].push_back(control::to_event_invoke_json(*config->event_invoke, name, account));
+            }
+            return reply(json_reply(http::status::ok, out));
+        }
+        if (s.size() != 4) return false;
+        if (method == http::verb::put || method == http::verb::post) {
+            const auto config = registry_.set_event_invoke(name, parse_body(request), /*merge=*/method == http::verb::post);
+            return reply(json_reply(http::status::ok, control::to_event_invoke_json(*config->event_invoke, name, account)));
+        }
+        if (method == http::verb::get) {
+            const auto config = registry_.get(name);
+            if (!config->event_invoke) {
+                throw AwsException({404, "ResourceNotFoundException",
+                                    "The function " + control::function_arn(account, name) + " doesn't have an EventInvokeConfig", {}});
+            }
+            return reply(json_reply(http::status::ok, control::to_event_invoke_json(*config->event_invoke, name, account)));
+        }
+        if (method == http::verb::delete_) {
+            registry_.delete_event_invoke(name);
+            return reply(empty_reply(http::status::no_content));
+        }
+    }
+    return false;
+}
+
+net::Response FunctionsHandler::provisioned_config(const std::string& name, const std::string& qualifier) {
+    const auto config = registry_.get(name);
+    const int requested = config->provisioned.at(qualifier);
+    const int allocated = scheduler_.provisioned_allocated(name, qualifier);
+    return json_reply(http::status::ok, {{"RequestedProvisionedConcurrentExecutions", requested},
+                                         {"AvailableProvisionedConcurrentExecutions", allocated},
+                                         {"AllocatedProvisionedConcurrentExecutions", allocated},
+                                         {"Status", allocated >= requested ? "READY" : "IN_PROGRESS"},
+                                         {"LastModified", config->last_modified}});
 }
 
 net::Response FunctionsHandler::create(const net::Request& request) {
@@ -87,8 +228,8 @@ net::Response FunctionsHandler::list(const RequestTarget& target) {
     return json_reply(http::status::ok, out);
 }
 
-net::Response FunctionsHandler::get(const std::string& name) {
-    const auto config = registry_.get(function_name(name));
+net::Response FunctionsHandler::get(const RequestTarget& target) {
+    const auto config = resolve_function(registry_, target.segments[2], query(target, "Qualifier")).function;
     json out = {{"Configuration", control::to_api_json(*config, registry_.account())},
                 {"Code", {{"RepositoryType", "S3"}, {"Location", "file://" + config->code_dir.string()}}},
                 {"Tags", json::object()}};
@@ -96,13 +237,20 @@ net::Response FunctionsHandler::get(const std::string& name) {
     return json_reply(http::status::ok, out);
 }
 
-net::Response FunctionsHandler::remove(const std::string& name) {
-    registry_.remove(function_name(name));
+net::Response FunctionsHandler::remove(const RequestTarget& target) {
+    const std::string name = function_name(target.segments[2]);
+    const auto qualifier = query(target, "Qualifier");
+    if (qualifier) {
+        registry_.delete_version(name, *qualifier);
+    } else {
+        registry_.remove(name);
+    }
     return empty_reply(http::status::no_content);
 }
 
-net::Response FunctionsHandler::configuration(const std::string& name) {
-    return json_reply(http::status::ok, control::to_api_json(*registry_.get(function_name(name)), registry_.account()));
+net::Response FunctionsHandler::configuration(const RequestTarget& target) {
+    const auto config = resolve_function(registry_, target.segments[2], query(target, "Qualifier")).function;
+    return json_reply(http::status::ok, control::to_api_json(*config, registry_.account()));
 }
 
 net::Response FunctionsHandler::update_configuration(const std::string& name, const net::Request& request) {

@@ -1,7 +1,9 @@
 #pragma once
 // The control plane of the Lambda API: CreateFunction, GetFunction, GetFunctionConfiguration,
 // ListFunctions, UpdateFunctionConfiguration, UpdateFunctionCode, DeleteFunction,
-// Put/Get/DeleteFunctionConcurrency and GetAccountSettings.
+// Put/Get/DeleteFunctionConcurrency, GetAccountSettings, PublishVersion, ListVersionsByFunction,
+// Create/Get/Update/Delete/ListAliases, Put/Get/Delete/ListProvisionedConcurrencyConfig(s) and
+// Put/Update/Get/Delete/ListFunctionEventInvokeConfig(s).
 #include "api/request_target.hpp"
 #include "net/http_server.hpp"
 
@@ -22,11 +24,15 @@ public:
     bool handle(const RequestTarget& target, const net::Request& request, net::Responder& responder);
 
 private:
+    bool handle_versions_and_aliases(const RequestTarget& target, const net::Request& request, net::Responder& responder);
+    bool handle_async_and_provisioned(const RequestTarget& target, const net::Request& request, net::Responder& responder);
+
     net::Response create(const net::Request& request);
     net::Response list(const RequestTarget& target);
-    net::Response get(const std::string& name);
-    net::Response remove(const std::string& name);
-    net::Response configuration(const std::string& name);
+    net::Response get(const RequestTarget& target);
+    net::Response remove(const RequestTarget& target);
+    net::Response configuration(const RequestTarget& target);
+    net::Response provisioned_config(const std::string& name, const std::string& qualifier);
     net::Response update_configuration(const std::string& name, const net::Request& request);
     net::Response update_code(const std::string& name, const net::Request& request);
     net::Response put_concurrency(const std::string& name, const net::Request& request);

@@ -97,17 +97,21 @@ void InvokeHandler::invoke(const RequestTarget& target, net::Request&& request, 
     invoke.version = resolved.version;
     invoke.invoked_arn = std::move(resolved.invoked_arn);
     invoke.payload = checked_payload(std::move(request.body()));
+    const std::string invoked_qualifier = resolved.qualifier;
     invoke.client_context = decoded_client_context(header(request, "X-Amz-Client-Context"));
     invoke.tenant_id = header(request, "X-Amz-Tenant-Id");
     invoke.trace_id = trace_header(request);
     invoke.tail_log = log_type == "Tail";
+    invoke.run_id = header(request, "X-Lambdalab-Run-Id");
+    invoke.variant = header(request, "X-Lambdalab-Variant");
     invoke.request_id = new_uuid();
     const std::string content_type = header(request, "Content-Type");
     if (!content_type.empty()) invoke.content_type = content_type;
 
     if (type == "DryRun") return responder(empty_reply(http::status::no_content, invoke.request_id));
     if (type == "Event") {
-        const std::string id = queue_.enqueue(std::move(invoke));
+        // The client context reaches synchronous invocations only.
+        const std::string id = queue_.enqueue(std::move(invoke), invoked_qualifier);
         return responder(empty_reply(http::status::accepted, id));
     }
     // InvokeCallback is a std::function, which must be copyable: share the one-shot responder.
@@ -136,7 +140,7 @@ void InvokeHandler::invoke_async_legacy(const RequestTarget& target, net::Reques
     invoke.invoked_arn = std::move(resolved.invoked_arn);
     invoke.payload = checked_payload(std::move(request.body()));
     invoke.trace_id = trace_header(request);
-    const std::string id = queue_.enqueue(std::move(invoke));
+    const std::string id = queue_.enqueue(std::move(invoke), resolved.qualifier);
     responder(json_reply(http::status::accepted, {{"Status", 202}}, id));
 }
 

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "common/aws_error.hpp"
 #include "control/function_registry.hpp"
 #include "dynamodb/dynamodb_service.hpp"
+#include "lab/lab_api.hpp"
 #include "model/clock.hpp"
 #include "model/profile.hpp"
 #include "sandbox/resource_control.hpp"
@@ -94,10 +96,11 @@ struct Emulator::Parts {
           resources(sandbox::make_resource_provider(io, sandbox::parse_mechanism(options.resource_control))),
           registry(store, options.data_dir / "code", control::Account{options.region, options.account_id}),
           scheduler(io, registry, store, profile, clock, scheduler_options()),
-          queue(io, scheduler, profile, clock),
+          queue(io, scheduler, registry, store, profile),
           api(io, options.host, options.port, registry, scheduler, queue),
           signals(io),
-          dynamodb(make_dynamodb(options)) {}
+          dynamodb(make_dynamodb(options)),
+          lab(store.path(), lab::LabInfo{profile.name, profile.time_scale, options.region}) {}
 
     scheduler::SchedulerOptions scheduler_options() {
         scheduler::SchedulerOptions out;
@@ -128,12 +131,20 @@ struct Emulator::Parts {
         }
     }
 
+    // Stops taking work, answers what is in flight (ServiceException), stops every sandbox, and
+    // leaves the answers a moment to go out before the loop ends.
     void shutdown() {
-        api.close();
+        if (stopping) return;
+        stopping = true;
+        api.stop_accepting();
         if (dynamodb) dynamodb->stop();
         scheduler.shutdown();
         signals.cancel();
-        io.stop();
+        grace.expires_after(std::chrono::milliseconds(200));
+        grace.async_wait([this](boost::system::error_code) {
+            api.close();
+            io.stop();
+        });
     }
 
     EmulatorOptions options;
@@ -147,7 +158,10 @@ struct Emulator::Parts {
     scheduler::AsyncQueue queue;
     api::ApiServer api;
     boost::asio::signal_set signals;
+    boost::asio::steady_timer grace{io};
+    bool stopping = false;
     std::unique_ptr<dynamodb::DynamoDbService> dynamodb;  // null when turned off
+    lab::LabApi lab;  // the benchmark lab's /api/runs (reads and writes the store only)
 };
 
 Emulator::Emulator(EmulatorOptions options) : parts_(std::make_unique<Parts>(std::move(options))) {
@@ -156,16 +170,21 @@ Emulator::Emulator(EmulatorOptions options) : parts_(std::make_unique<Parts>(std
     const std::string dynamodb_url =
         parts_->dynamodb ? "http://" + parts_->options.host + ":" + std::to_string(parts_->dynamodb->port()) : "";
     if (parts_->dynamodb) parts_->scheduler.set_dynamodb_endpoint(dynamodb_url);
+    parts_->api.add_extension([this](const api::RequestTarget& target, net::Request& request, net::Responder& responder) {
+        return parts_->lab.handle(target, request, responder);
+    });
     parts_->registry.load();
     parts_->declare_functions();
+    parts_->queue.restore();
     if (!parts_->options.quiet) {
         std::printf("lambdalab: Lambda API on http://%s:%u (profile %s, %zu functions, data in %s)\n",
                     parts_->options.host.c_str(), static_cast<unsigned>(port()), parts_->profile.name.c_str(),
                     parts_->registry.list().size(), parts_->options.data_dir.c_str());
         std::printf("lambdalab: resource control: %s\n", parts_->resources->describe().c_str());
         if (parts_->dynamodb) {
+            const auto& service = parts_->dynamodb->options();
             std::printf("lambdalab: DynamoDB API on %s (latency %s, data in %s)\n", dynamodb_url.c_str(),
-                        parts_->dynamodb->options().latency.describe().c_str(), parts_->dynamodb->options().database.c_str());
+                        service.latency.describe().c_str(), service.database.c_str());
         }
         std::fflush(stdout);
     }

@@ -25,7 +25,7 @@ struct EmulatorOptions {
     // lambdalab's DynamoDB: unset, port 8000 like DynamoDB Local (a free port if 8000 is taken);
     // 0 a free port; -1 off.
     std::optional<int> dynamodb_port;
-    std::string dynamodb_latency = "4:1";  // per request, ms: "none", "MS" or "MS:JITTER" (dynamodb/latency.hpp)
+    std::string dynamodb_latency = "4:1";  // ms per call: "none", "MS" or "MS:JITTER" (dynamodb/latency.hpp)
     bool quiet = false;
 };
 

@@ -28,8 +28,9 @@ void add_serve_command(CLI::App& app) {
     cmd->add_option("--runtimes-dir", options->runtimes_dir, "Directory with the Python and Node bootstraps");
     cmd->add_option("--region", options->region, "Region in ARNs and AWS_REGION")->capture_default_str();
     cmd->add_option("--dynamodb-port", options->dynamodb_port,
-                    "Port of the DynamoDB API (default 8000, or a free port if 8000 is taken; 0: a free port; -1: off)");
-    cmd->add_flag_callback("--no-dynamodb", [options] { options->dynamodb_port = -1; }, "Do not serve the DynamoDB API");
+                    "Port of the DynamoDB API (default 8000, or a free one if 8000 is taken; 0: a free port; -1: off)");
+    cmd->add_flag_callback(
+        "--no-dynamodb", [options] { options->dynamodb_port = -1; }, "Do not serve the DynamoDB API");
     cmd->add_option("--dynamodb-latency", options->dynamodb_latency,
                     "Latency of each DynamoDB call in ms: none, MS or MS:JITTER (default 4:1, a same-region call)")
         ->capture_default_str();

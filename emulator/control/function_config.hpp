@@ -21,8 +21,25 @@ struct VpcConfig {
     bool operator==(const VpcConfig&) const = default;
 };
 
+struct AliasConfig {
+    std::string name;
+    std::string function_version;
+    std::string description;
+    std::string revision_id;
+};
+
+// Asynchronous invocation settings (PutFunctionEventInvokeConfig).
+struct EventInvokeConfig {
+    std::optional<int> maximum_retry_attempts;   // 0..2; Lambda's default is 2
+    std::optional<int> maximum_event_age_s;      // 60..21600; default 21600
+    std::string on_success;                      // destination ARNs
+    std::string on_failure;
+    double last_modified = 0;                    // epoch seconds
+};
+
 struct FunctionConfig {
     std::string name;
+    std::string version = "$LATEST";  // or a published version number
     std::string runtime;
     std::string handler;
     std::string role = "arn:aws:iam::123456789012:role/lambda-role";
@@ -46,7 +63,18 @@ struct FunctionConfig {
     std::string state = "Active";  // Pending while a VPC interface is being made
     std::string state_reason;
     std::string state_reason_code;
+    std::string dead_letter_target;  // DeadLetterConfig.TargetArn
+
+    // Function-wide settings, kept with $LATEST.
+    std::map<std::string, AliasConfig> aliases;
+    std::map<std::string, int> provisioned;  // requested provisioned concurrency by qualifier
+    std::optional<EventInvokeConfig> event_invoke;
+    int last_version = 0;                    // the newest published version number
+    std::string published_revision;          // $LATEST's revision when it was last published
 };
+
+nlohmann::json to_alias_json(const AliasConfig& alias, const std::string& function, const Account& account);
+nlohmann::json to_event_invoke_json(const EventInvokeConfig& config, const std::string& function, const Account& account);
 
 // The FunctionConfiguration shape of the Lambda API.
 nlohmann::json to_api_json(const FunctionConfig& config, const Account& account);

@@ -161,6 +161,9 @@ void apply_configuration(FunctionConfig& config, const json& request, bool creat
     }
     if (request.contains("Environment") && !request["Environment"].is_null()) apply_environment(config, request["Environment"]);
     if (request.contains("VpcConfig") && !request["VpcConfig"].is_null()) apply_vpc(config, request["VpcConfig"]);
+    if (request.contains("DeadLetterConfig") && request["DeadLetterConfig"].is_object()) {
+        config.dead_letter_target = request["DeadLetterConfig"].value("TargetArn", "");
+    }
 }
 
 }  // namespace lambdalab::control

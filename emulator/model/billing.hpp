@@ -17,6 +17,12 @@ struct BillingSettings {
     double price_per_gb_second_x86 = 0.0000166667;
     double price_per_gb_second_arm = 0.0000133334;
     double price_per_request = 0.0000002;
+    // Provisioned concurrency: invocations on provisioned sandboxes pay a lower duration price; the
+    // configured concurrency itself costs price_provisioned_* per GB-second while it is enabled.
+    double price_per_gb_second_on_provisioned_x86 = 0.0000097222;
+    double price_per_gb_second_on_provisioned_arm = 0.0000077778;
+    double price_provisioned_x86 = 0.0000041667;
+    double price_provisioned_arm = 0.0000033334;
 };
 
 struct BillingInput {
@@ -26,6 +32,7 @@ struct BillingInput {
     Architecture architecture = Architecture::x86_64;
     // Before Aug 2025, managed runtimes' INIT was free; custom runtimes always paid for it.
     bool managed_runtime = false;
+    bool provisioned = false;  // ran on a provisioned-concurrency sandbox
 };
 
 struct Bill {
@@ -34,5 +41,9 @@ struct Bill {
 };
 
 Bill bill(const BillingSettings& settings, const BillingInput& input);
+
+// What keeping `concurrency` sandboxes of `memory_mb` provisioned for `seconds` costs (billed in 5-minute steps).
+double provisioned_concurrency_cost(const BillingSettings& settings, int concurrency, int memory_mb, double seconds,
+                                    Architecture architecture);
 
 }  // namespace lambdalab::model

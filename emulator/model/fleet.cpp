@@ -27,7 +27,8 @@ void Fleet::set_policy(const std::string& function, FunctionPolicy policy) {
     if (it == functions_.end()) {
         it = functions_
                  .emplace(function, FunctionEntry{.policy = {},
-                                                  .generation = 0,
+                                                  .generations = {},
+                                                  .provisioned = {},
                                                   .in_flight = 0,
                                                   .scaling = TokenBucket(profile_.scaling.bucket_capacity,
                                                                          profile_.scaling.refill_per_second,
@@ -39,18 +40,48 @@ void Fleet::set_policy(const std::string& function, FunctionPolicy policy) {
 }
 
 std::vector<SandboxId> Fleet::remove_function(const std::string& function) {
-    auto idle = invalidate(function);
-    functions_.erase(function);
+    auto it = functions_.find(function);
+    if (it == functions_.end()) return {};
+    std::vector<SandboxId> idle = std::move(it->second.idle);
+    for (const SandboxId id : idle) sandboxes_.erase(id);
+    // Provisioned sandboxes still in INIT are not idle yet: they go too.
+    for (auto s = sandboxes_.begin(); s != sandboxes_.end();) {
+        if (s->second.function == function && s->second.state == SandboxState::initializing && !s->second.counted) {
+            idle.push_back(s->first);
+            s = sandboxes_.erase(s);
+        } else {
+            ++s;
+        }
+    }
+    functions_.erase(it);
     return idle;
 }
 
-std::vector<SandboxId> Fleet::invalidate(const std::string& function) {
+std::uint64_t Fleet::generation(const FunctionEntry& fn, const std::string& version) const {
+    const auto it = fn.generations.find(version);
+    return it == fn.generations.end() ? 0 : it->second;
+}
+
+std::vector<SandboxId> Fleet::invalidate(const std::string& function, const std::string& version) {
     auto it = functions_.find(function);
     if (it == functions_.end()) return {};
     FunctionEntry& fn = it->second;
-    ++fn.generation;
-    std::vector<SandboxId> stale = std::move(fn.idle);
-    fn.idle.clear();
+    ++fn.generations[version];
+    std::vector<SandboxId> stale;
+    std::erase_if(fn.idle, [&](SandboxId id) {
+        if (sandboxes_.at(id).version != version) return false;
+        stale.push_back(id);
+        return true;
+    });
+    for (auto s = sandboxes_.begin(); s != sandboxes_.end();) {
+        if (s->second.function == function && s->second.version == version &&
+            s->second.state == SandboxState::initializing && !s->second.counted) {
+            stale.push_back(s->first);
+            s = sandboxes_.erase(s);
+        } else {
+            ++s;
+        }
+    }
     for (const SandboxId id : stale) sandboxes_.erase(id);
     return stale;
 }
@@ -85,12 +116,13 @@ std::optional<ThrottleReason> Fleet::concurrency_check(const FunctionEntry& fn) 
     return std::nullopt;
 }
 
-std::optional<SandboxId> Fleet::take_idle(FunctionEntry& fn, const std::string& version) {
-    // Candidates: idle sandboxes of this version and of the current code and configuration.
+std::optional<SandboxId> Fleet::take_idle(FunctionEntry& fn, const std::string& version, bool provisioned) {
+    // Candidates: idle sandboxes of this version and of its current code and configuration.
+    const std::uint64_t current = generation(fn, version);
     std::vector<std::size_t> candidates;
     for (std::size_t i = 0; i < fn.idle.size(); ++i) {
         const SandboxEntry& s = sandboxes_.at(fn.idle[i]);
-        if (s.version == version && s.generation == fn.generation) candidates.push_back(i);
+        if (s.version == version && s.generation == current && s.provisioned == provisioned) candidates.push_back(i);
     }
     if (candidates.empty()) return std::nullopt;
     std::size_t chosen = candidates.back();  // most recently used: idle is ordered by time of release
@@ -128,9 +160,13 @@ Placement Fleet::place(const std::string& function, const std::string& version) 
     if (auto reason = concurrency_check(fn)) return {.kind = Placement::Kind::throttled, .sandbox = 0, .reason = *reason};
 
     Placement placement;
-    if (auto idle = take_idle(fn, version)) {
-        sandboxes_.at(*idle).state = SandboxState::busy;
-        placement = {.kind = Placement::Kind::warm, .sandbox = *idle, .reason = {}};
+    auto idle = take_idle(fn, version, /*provisioned=*/true);
+    if (!idle) idle = take_idle(fn, version, false);
+    if (idle) {
+        SandboxEntry& sandbox = sandboxes_.at(*idle);
+        sandbox.state = SandboxState::busy;
+        sandbox.counted = true;
+        placement = {.kind = Placement::Kind::warm, .sandbox = *idle, .reason = {}, .provisioned = sandbox.provisioned};
     } else {
         if (!scaling_allows(fn)) {
             const auto reason = profile_.scaling.model == ScalingSettings::Model::legacy_burst
@@ -141,7 +177,7 @@ Placement Fleet::place(const std::string& function, const std::string& version) 
         const SandboxId id = next_id_++;
         sandboxes_.emplace(id, SandboxEntry{.function = function,
                                             .version = version,
-                                            .generation = fn.generation,
+                                            .generation = generation(fn, version),
                                             .state = SandboxState::initializing,
                                             .created = clock_.now(),
                                             .idle_until = {}});
@@ -165,7 +201,7 @@ bool Fleet::past_max_lifetime(const SandboxEntry& sandbox) const {
 }
 
 void Fleet::count_out(const SandboxEntry& sandbox) {
-    if (sandbox.state == SandboxState::idle) return;
+    if (sandbox.state == SandboxState::idle || !sandbox.counted) return;
     --account_in_flight_;
     if (auto fn = functions_.find(sandbox.function); fn != functions_.end()) --fn->second.in_flight;
 }
@@ -176,14 +212,81 @@ bool Fleet::finish(SandboxId id) {
     SandboxEntry& sandbox = it->second;
     count_out(sandbox);
     auto fn = functions_.find(sandbox.function);
-    if (fn == functions_.end() || sandbox.generation != fn->second.generation || past_max_lifetime(sandbox)) {
+    if (fn == functions_.end() || sandbox.generation != generation(fn->second, sandbox.version) ||
+        past_max_lifetime(sandbox)) {
         sandboxes_.erase(it);
         return false;
     }
     sandbox.state = SandboxState::idle;
-    sandbox.idle_until = idle_deadline();
+    sandbox.counted = false;
+    // Provisioned sandboxes stay initialized however long they idle.
+    sandbox.idle_until = sandbox.provisioned ? Time::max() : idle_deadline();
     fn->second.idle.push_back(id);
     return true;
+}
+
+void Fleet::ready(SandboxId id) {
+    auto it = sandboxes_.find(id);
+    if (it == sandboxes_.end() || it->second.state != SandboxState::initializing || it->second.counted) return;
+    it->second.state = SandboxState::idle;
+    it->second.idle_until = Time::max();
+    functions_.at(it->second.function).idle.push_back(id);
+}
+
+Provisioning Fleet::set_provisioned(const std::string& function, const std::string& version, int count) {
+    FunctionEntry& fn = functions_.at(function);
+    if (count > 0) {
+        fn.provisioned[version] = count;
+    } else {
+        fn.provisioned.erase(version);
+    }
+    std::vector<SandboxId> existing;
+    for (const auto& [id, s] : sandboxes_) {
+        if (s.function == function && s.version == version && s.provisioned && s.generation == generation(fn, version)) {
+            existing.push_back(id);
+        }
+    }
+    Provisioning plan;
+    for (int i = static_cast<int>(existing.size()); i < count; ++i) {
+        const SandboxId id = next_id_++;
+        sandboxes_.emplace(id, SandboxEntry{.function = function,
+                                            .version = version,
+                                            .generation = generation(fn, version),
+                                            .state = SandboxState::initializing,
+                                            .created = clock_.now(),
+                                            .idle_until = {},
+                                            .provisioned = true,
+                                            .counted = false});
+        plan.create.push_back(id);
+    }
+    // Surplus: idle ones stop now; busy ones become on-demand sandboxes and age out as such.
+    for (std::size_t i = static_cast<std::size_t>(std::max(0, count)); i < existing.size(); ++i) {
+        SandboxEntry& s = sandboxes_.at(existing[i]);
+        s.provisioned = false;
+        if (s.state == SandboxState::idle) {
+            drop_idle(fn, existing[i]);
+            sandboxes_.erase(existing[i]);
+            plan.stop.push_back(existing[i]);
+        } else if (!s.counted) {
+            sandboxes_.erase(existing[i]);
+            plan.stop.push_back(existing[i]);
+        }
+    }
+    return plan;
+}
+
+int Fleet::provisioned_target(const std::string& function, const std::string& version) const {
+    const auto fn = functions_.find(function);
+    if (fn == functions_.end()) return 0;
+    const auto it = fn->second.provisioned.find(version);
+    return it == fn->second.provisioned.end() ? 0 : it->second;
+}
+
+int Fleet::provisioned_ready(const std::string& function, const std::string& version) const {
+    return static_cast<int>(std::count_if(sandboxes_.begin(), sandboxes_.end(), [&](const auto& entry) {
+        const SandboxEntry& s = entry.second;
+        return s.function == function && s.version == version && s.provisioned && s.state != SandboxState::initializing;
+    }));
 }
 
 void Fleet::drop_idle(FunctionEntry& fn, SandboxId id) {
@@ -220,7 +323,7 @@ std::optional<Time> Fleet::next_expiry() const {
     for (const auto& [name, fn] : functions_) {
         for (const SandboxId id : fn.idle) {
             const Time t = end_of_life(sandboxes_.at(id));
-            if (!next || t < *next) next = t;
+            if (t != Time::max() && (!next || t < *next)) next = t;
         }
     }
     return next;
@@ -229,7 +332,9 @@ std::optional<Time> Fleet::next_expiry() const {
 std::optional<Time> Fleet::expiry_of(SandboxId id) const {
     const auto it = sandboxes_.find(id);
     if (it == sandboxes_.end() || it->second.state != SandboxState::idle) return std::nullopt;
-    return end_of_life(it->second);
+    const Time t = end_of_life(it->second);
+    if (t == Time::max()) return std::nullopt;  // provisioned, with no maximum lifetime
+    return t;
 }
 
 int Fleet::concurrency(const std::string& function) const {
@@ -240,6 +345,17 @@ int Fleet::concurrency(const std::string& function) const {
 std::size_t Fleet::sandbox_count(const std::string& function) const {
     return static_cast<std::size_t>(std::count_if(sandboxes_.begin(), sandboxes_.end(),
                                                   [&](const auto& entry) { return entry.second.function == function; }));
+}
+
+bool Fleet::is_provisioned(SandboxId id) const {
+    const auto it = sandboxes_.find(id);
+    return it != sandboxes_.end() && it->second.provisioned;
+}
+
+std::optional<std::pair<std::string, std::string>> Fleet::owner(SandboxId id) const {
+    const auto it = sandboxes_.find(id);
+    if (it == sandboxes_.end()) return std::nullopt;
+    return std::make_pair(it->second.function, it->second.version);
 }
 
 std::optional<SandboxState> Fleet::state(SandboxId id) const {

@@ -5,6 +5,7 @@
 // reserved concurrency, the account limit and the scaling rate; idle sandboxes expire.
 // Pure logic over an injected clock: the scheduler carries out what it decides.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -33,6 +34,13 @@ struct Placement {
     Kind kind = Kind::throttled;
     SandboxId sandbox = 0;
     ThrottleReason reason = ThrottleReason::account_concurrency;
+    bool provisioned = false;  // a provisioned-concurrency sandbox (warm, initialized ahead of time)
+};
+
+// What to do to bring a version's provisioned concurrency to its target.
+struct Provisioning {
+    std::vector<SandboxId> create;  // new sandboxes to initialize (not serving an invocation)
+    std::vector<SandboxId> stop;    // idle provisioned sandboxes no longer wanted
 };
 
 enum class SandboxState { initializing, busy, idle };
@@ -49,12 +57,23 @@ public:
     void set_policy(const std::string& function, FunctionPolicy policy);
     // Forgets a function. Returns its idle sandboxes, to stop now; busy ones retire when they finish.
     std::vector<SandboxId> remove_function(const std::string& function);
-    // Code or configuration changed: returns the warm sandboxes to discard; busy ones retire on finish.
-    std::vector<SandboxId> invalidate(const std::string& function);
+    // A version's code or configuration changed (or the version went away): returns its warm
+    // sandboxes to discard; busy ones retire when they finish. Other versions keep theirs.
+    std::vector<SandboxId> invalidate(const std::string& function, const std::string& version = "$LATEST");
     bool has_function(const std::string& function) const { return functions_.contains(function); }
 
-    // Routes one invocation of a known function.
+    // Routes one invocation of a known function: an idle provisioned sandbox of the version first,
+    // then the most recently used idle on-demand one, then a new one.
     Placement place(const std::string& function, const std::string& version);
+
+    // Provisioned concurrency: keep `count` sandboxes of the version initialized. Also tops up after a
+    // provisioned sandbox is gone (call again with the same count).
+    Provisioning set_provisioned(const std::string& function, const std::string& version, int count);
+    int provisioned_target(const std::string& function, const std::string& version) const;
+    // Provisioned sandboxes of the version that finished INIT (Allocated in the API).
+    int provisioned_ready(const std::string& function, const std::string& version) const;
+    // A sandbox made without an invocation (provisioned) finished INIT: it is idle now.
+    void ready(SandboxId sandbox);
 
     // The invocation on `sandbox` is over. Returns false when the sandbox must be stopped instead of
     // kept warm (its function changed or went away, or it reached its maximum lifetime).
@@ -72,6 +91,9 @@ public:
     int account_concurrency() const { return account_in_flight_; }
     std::size_t sandbox_count(const std::string& function) const;
     std::optional<SandboxState> state(SandboxId sandbox) const;
+    bool is_provisioned(SandboxId sandbox) const;
+    // The function and version a sandbox belongs to.
+    std::optional<std::pair<std::string, std::string>> owner(SandboxId sandbox) const;
     // Whether `function` may reserve `concurrency` given the others' reservations and the unreserved minimum.
     bool can_reserve(const std::string& function, int concurrency) const;
     int unreserved_limit() const;
@@ -84,17 +106,21 @@ private:
         SandboxState state = SandboxState::initializing;
         Time created{};
         Time idle_until{};
+        bool provisioned = false;
+        bool counted = true;  // serving an invocation (in_flight); a provisioned INIT is not
     };
     struct FunctionEntry {
         FunctionPolicy policy;
-        std::uint64_t generation = 0;
+        std::map<std::string, std::uint64_t> generations;  // by version
+        std::map<std::string, int> provisioned;            // target by version
         int in_flight = 0;
         TokenBucket scaling;
         std::vector<SandboxId> idle;  // in the order they became idle (most recent last)
     };
 
     std::optional<ThrottleReason> concurrency_check(const FunctionEntry& fn) const;
-    std::optional<SandboxId> take_idle(FunctionEntry& fn, const std::string& version);
+    std::optional<SandboxId> take_idle(FunctionEntry& fn, const std::string& version, bool provisioned);
+    std::uint64_t generation(const FunctionEntry& fn, const std::string& version) const;
     bool scaling_allows(FunctionEntry& fn);
     Time idle_deadline();
     Time end_of_life(const SandboxEntry& sandbox) const;

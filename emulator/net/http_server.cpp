@@ -35,6 +35,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     ServerOptions options;
     Handler handler;
     std::unordered_set<detail::Session*> sessions;
+    std::uint16_t port = 0;
     bool closed = false;
 };
 
@@ -196,7 +197,7 @@ void Responder::operator()(Response&& response) {
 
 void HttpServer::Impl::accept() {
     acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-        if (self->closed) return;
+        if (self->closed || ec == asio::error::operation_aborted) return;
         if (!ec) {
             socket.set_option(tcp::no_delay(true), ec);
             std::make_shared<detail::Session>(std::move(socket), self)->start();
@@ -219,12 +220,18 @@ HttpServer::HttpServer(asio::io_context& io, const std::string& host, std::uint1
     impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
     impl_->acceptor.bind(endpoint);
     impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+    impl_->port = impl_->acceptor.local_endpoint().port();
     impl_->accept();
 }
 
 HttpServer::~HttpServer() { close(); }
 
-std::uint16_t HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+void HttpServer::stop_accepting() {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+}
+
+std::uint16_t HttpServer::port() const { return impl_->port; }
 
 void HttpServer::close() {
     if (impl_->closed) return;

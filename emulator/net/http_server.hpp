@@ -69,6 +69,8 @@ public:
     HttpServer& operator=(const HttpServer&) = delete;
 
     std::uint16_t port() const;
+    // Stops accepting new connections; open ones go on (answers in flight can still be written).
+    void stop_accepting();
     // Stops accepting and closes every open connection; pending responders become no-ops.
     void close();
 

@@ -21,6 +21,9 @@ struct InvokeRequest {
     std::string trace_id;
     std::string tenant_id;
     std::string request_id;  // assigned by the scheduler when empty
+    // The benchmark lab tags its invocations (X-Lambdalab-Run-Id, X-Lambdalab-Variant headers).
+    std::string run_id;
+    std::string variant;
 };
 
 struct InvokeResult {

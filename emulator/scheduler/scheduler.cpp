@@ -24,6 +24,7 @@ struct Scheduler::Invocation {
     bool dispatched = false;
     model::Time dispatched_at{};
     bool cold = false;
+    bool provisioned = false;  // ran on a provisioned-concurrency sandbox
     std::optional<double> init_duration_ms;
     std::optional<double> runtime_start_ms;  // spawn to the runtime loading the function's code
     std::optional<double> function_init_ms;  // loading the function's code to the first /next
@@ -50,6 +51,7 @@ struct Scheduler::Slot {
     bool suppressed_init = false;  // INIT is being retried inside an invocation
     bool init_boosted = false;     // INIT runs with at least one vCPU; the memory's share starts at dispatch
     bool cpu_limited_by_host = false;
+    std::optional<std::uint64_t> vpc_worker;  // legacy VPC: the worker (and ENI) it runs on
     std::string init_log;
     int invocations = 0;
     WallTime created = std::chrono::system_clock::now();
@@ -91,11 +93,47 @@ Scheduler::Scheduler(boost::asio::io_context& io, control::FunctionRegistry& reg
       options_(std::move(options)),
       fleet_(clock, profile),
       host_cores_(sandbox::host_cores()),
+      vpc_(profile.vpc),
       expiry_timer_(io) {
     for (const auto& fn : registry_.list()) fleet_.set_policy(fn->name, {fn->reserved_concurrency});
     registry_.subscribe([this](const control::FunctionConfig& config, control::FunctionRegistry::Change change) {
         on_function_change(config, change);
     });
+    registry_.set_state_policy([this](control::FunctionConfig& config) { apply_vpc_state(config); });
+}
+
+void Scheduler::apply_vpc_state(control::FunctionConfig& config) {
+    config.state = "Active";
+    config.state_reason.clear();
+    config.state_reason_code.clear();
+    if (!config.vpc.enabled() || profile_.vpc.mode != model::VpcSettings::Mode::hyperplane) return;
+    const std::string network = model::network_key(config.vpc.subnet_ids, config.vpc.security_group_ids);
+    if (vpc_.hyperplane_ready(network)) return;
+    if (profile_.scaled(profile_.vpc.hyperplane_pending) <= model::Duration::zero()) {
+        vpc_.hyperplane_created(network);
+        return;
+    }
+    config.state = "Pending";
+    config.state_reason = "The function is being created.";
+    config.state_reason_code = "Creating";
+    activate_when_ready(network);
+}
+
+void Scheduler::activate_when_ready(const std::string& network) {
+    if (networks_in_progress_.contains(network)) return;
+    auto timer = std::make_unique<boost::asio::steady_timer>(io_, profile_.scaled(profile_.vpc.hyperplane_pending));
+    timer->async_wait([this, network](boost::system::error_code ec) {
+        if (ec) return;
+        vpc_.hyperplane_created(network);
+        networks_in_progress_.erase(network);
+        for (const auto& fn : registry_.list()) {
+            if (fn->state == "Pending" && fn->vpc.enabled() &&
+                model::network_key(fn->vpc.subnet_ids, fn->vpc.security_group_ids) == network) {
+                registry_.set_state(fn->name, "Active", "", "");
+            }
+        }
+    });
+    networks_in_progress_.emplace(network, std::move(timer));
 }
 
 Scheduler::~Scheduler() { shutdown(); }
@@ -121,22 +159,121 @@ void Scheduler::on_function_change(const control::FunctionConfig& config, contro
     std::vector<model::SandboxId> stale;
     switch (change) {
         case Change::created:
+            // A function restored while its network interface was still being made.
+            if (config.state == "Pending" && config.vpc.enabled()) {
+                activate_when_ready(model::network_key(config.vpc.subnet_ids, config.vpc.security_group_ids));
+            }
+            fleet_.set_policy(config.name, {config.reserved_concurrency});
+            break;
         case Change::concurrency:
             fleet_.set_policy(config.name, {config.reserved_concurrency});
             break;
         case Change::configuration:
         case Change::code:
-            // Lambda discards warm sandboxes when code or configuration changes.
+            // Lambda discards warm sandboxes when code or configuration changes; published versions keep theirs.
             fleet_.set_policy(config.name, {config.reserved_concurrency});
-            stale = fleet_.invalidate(config.name);
+            stale = fleet_.invalidate(config.name, "$LATEST");
+            break;
+        case Change::version_deleted:
+            stale = fleet_.invalidate(config.name, config.version);
             break;
         case Change::deleted:
             stale = fleet_.remove_function(config.name);
+            provisioned_versions_.erase(config.name);
+            break;
+        case Change::routing:
+            sync_provisioned(config);
+            break;
+        case Change::settings:
             break;
     }
     for (const auto id : stale) {
         if (auto it = slots_.find(id); it != slots_.end()) retire(*it->second, "function changed");
     }
+}
+
+void Scheduler::sync_provisioned(const control::FunctionConfig& latest) {
+    std::map<std::string, int> wanted;  // by version: an alias and its version may both ask
+    for (const auto& [qualifier, count] : latest.provisioned) {
+        try {
+            wanted[registry_.resolve(latest.name, qualifier).version] += count;
+        } catch (const AwsException&) {
+            // The qualifier went away; its provisioned concurrency with it.
+        }
+    }
+    auto& known = provisioned_versions_[latest.name];
+    for (const auto& version : known) {
+        if (!wanted.contains(version)) provision(latest.name, version, 0);
+    }
+    known.clear();
+    for (const auto& [version, count] : wanted) {
+        provisioning_failed_.erase({latest.name, version});
+        provision(latest.name, version, count);
+        known.insert(version);
+    }
+}
+
+void Scheduler::provision(const std::string& function, const std::string& version, int count) {
+    const model::Provisioning plan = fleet_.set_provisioned(function, version, count);
+    for (const auto id : plan.stop) {
+        if (auto it = slots_.find(id); it != slots_.end()) retire(*it->second, "provisioned concurrency reduced");
+    }
+    if (plan.create.empty()) return;
+    const auto config = registry_.resolve(function, version).config;
+    for (const auto id : plan.create) start_provisioned(config, version, id);
+}
+
+Scheduler::Slot& Scheduler::new_slot(model::SandboxId id, control::FunctionPtr config, const std::string& version) {
+    auto slot = std::make_unique<Slot>(io_, id, std::move(config));
+    slot->identity.id = random_hex(32);
+    slot->identity.version = version;
+    slot->identity.log_stream = log_stream_date(std::chrono::system_clock::now()) + "/[" + version + "]" + slot->identity.id;
+    slot->identity.tmp_dir = options_.sandbox_root / slot->identity.id;
+    Slot& ref = *slot;
+    slots_.emplace(id, std::move(slot));
+    return ref;
+}
+
+void Scheduler::start_provisioned(control::FunctionPtr config, const std::string& version, model::SandboxId id) {
+    Slot& slot = new_slot(id, std::move(config), version);
+    slot.identity.provisioned = true;
+    start_cold(slot);
+}
+
+void Scheduler::forget(Slot& slot, bool init_failed) {
+    fleet_.remove_sandbox(slot.id);
+    if (!slot.identity.provisioned) return;
+    const std::pair<std::string, std::string> key{slot.function->name, slot.identity.version};
+    if (init_failed) {
+        // No endless respawning of a function whose INIT cannot succeed.
+        provisioning_failed_.insert(key);
+        return;
+    }
+    if (!shutting_down_ && !provisioning_failed_.contains(key)) {
+        provision(key.first, key.second, fleet_.provisioned_target(key.first, key.second));
+    }
+}
+
+void Scheduler::put_provisioned_concurrency(const std::string& function, const std::string& qualifier, int count) {
+    const auto latest = registry_.get(function);
+    if (count < 1) throw_invalid_parameter("ProvisionedConcurrentExecutions must be at least 1");
+    int total = count;
+    for (const auto& [q, n] : latest->provisioned) {
+        if (q != qualifier) total += n;
+    }
+    if (latest->reserved_concurrency && total > *latest->reserved_concurrency) {
+        throw_invalid_parameter("Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function");
+    }
+    if (!latest->reserved_concurrency && total > fleet_.unreserved_limit() - profile_.concurrency.unreserved_minimum) {
+        throw_invalid_parameter("Requested Provisioned Concurrency would decrease account's UnreservedConcurrentExecution "
+                                "below its minimum value of [" + std::to_string(profile_.concurrency.unreserved_minimum) + "].");
+    }
+    registry_.set_provisioned(function, qualifier, count);
+}
+
+int Scheduler::provisioned_allocated(const std::string& function, const std::string& qualifier) const {
+    const auto resolved = registry_.resolve(function, qualifier);
+    return fleet_.provisioned_ready(function, resolved.version);
 }
 
 control::FunctionPtr Scheduler::put_reserved_concurrency(const std::string& function, int reserved) {
@@ -171,19 +308,13 @@ void Scheduler::invoke(InvokeRequest request, InvokeCallback done) {
             return answer_without_sandbox(invocation,
                                           {429, "TooManyRequestsException", "Rate Exceeded.", std::string(to_string(placement.reason))});
         case model::Placement::Kind::warm:
+            invocation->provisioned = placement.provisioned;
             return assign(*slots_.at(placement.sandbox), std::move(invocation));
         case model::Placement::Kind::cold: {
-            auto slot = std::make_unique<Slot>(io_, placement.sandbox, invocation->request.function);
-            slot->identity.id = random_hex(32);
-            slot->identity.version = invocation->request.version;
-            slot->identity.log_stream =
-                log_stream_date(std::chrono::system_clock::now()) + "/[" + slot->identity.version + "]" + slot->identity.id;
-            slot->identity.tmp_dir = options_.sandbox_root / slot->identity.id;
+            Slot& slot = new_slot(placement.sandbox, invocation->request.function, invocation->request.version);
             invocation->cold = true;
-            slot->current = std::move(invocation);
-            Slot& ref = *slot;
-            slots_.emplace(placement.sandbox, std::move(slot));
-            return start_cold(ref);
+            slot.current = std::move(invocation);
+            return start_cold(slot);
         }
     }
 }
@@ -202,6 +333,9 @@ void Scheduler::answer_without_sandbox(const std::shared_ptr<Invocation>& invoca
     record.memory_size_mb = request.function->memory_mb;
     record.profile = profile_.name;
     record.architecture = request.function->architecture;
+    record.resource_control = options_.resources->mechanism();
+    record.run_id = request.run_id;
+    record.variant = request.variant;
     store_.record_invocation(std::move(record));
 
     InvokeResult result;
@@ -217,17 +351,39 @@ void Scheduler::assign(Slot& slot, std::shared_ptr<Invocation> invocation) {
 }
 
 void Scheduler::start_cold(Slot& slot) {
-    Invocation& invocation = *slot.current;
     const control::FunctionConfig& fn = *slot.function;
     // Simulated phases before the process exists: sandbox creation and code download.
     const double code_mb = static_cast<double>(fn.code_size) / (1024.0 * 1024.0);
     const model::Duration boot = profile_.scaled(profile_.cold_start.sandbox_boot);
     const model::Duration download = profile_.scaled(
         model::from_ms(std::max(0.0, code_mb - profile_.cold_start.download_free_mb) * profile_.cold_start.download_ms_per_mb));
-    invocation.boot_ms = model::to_ms(boot);
-    invocation.code_download_ms = model::to_ms(download);
+    if (slot.current) {
+        slot.current->boot_ms = model::to_ms(boot);
+        slot.current->code_download_ms = model::to_ms(download);
+    }
+    model::Duration vpc_setup = model::Duration::zero();
+    if (fn.vpc.enabled() && profile_.vpc.mode == model::VpcSettings::Mode::legacy_eni) {
+        const auto attachment = vpc_.attach(fn.name, model::network_key(fn.vpc.subnet_ids, fn.vpc.security_group_ids),
+                                            static_cast<int>(fn.vpc.subnet_ids.size()), fn.memory_mb);
+        if (!attachment) {
+            // No IP left for another worker's network interface: the invocation fails (502), as in 2018.
+            auto invocation = std::move(slot.current);
+            forget(slot, false);
+            retire(slot, "no subnet IP");
+            if (invocation) {
+                answer_without_sandbox(invocation, {502, "SubnetIPAddressLimitReachedException",
+                                                    "Lambda was not able to set up VPC access for the Lambda function because one or "
+                                                    "more configured subnets has no available IP addresses.",
+                                                    {}});
+            }
+            return;
+        }
+        slot.vpc_worker = attachment->worker;
+        if (attachment->new_eni) vpc_setup = profile_.scaled(profile_.vpc.legacy_eni_setup);
+    }
+    if (slot.current) slot.current->vpc_setup_ms = model::to_ms(vpc_setup);
     slot.phase = Slot::Phase::booting;
-    const model::Duration delay = boot + download;
+    const model::Duration delay = boot + download + vpc_setup;
     if (delay <= model::Duration::zero()) return spawn(slot);
     slot.timer.expires_after(delay);
     slot.timer.async_wait([this, id = slot.id](boost::system::error_code ec) {
@@ -289,6 +445,7 @@ void Scheduler::spawn(Slot& slot) {
         completion.keep_sandbox = false;
         slot.sandbox.reset();
         if (slot.current) return complete(slot, std::move(completion));
+        forget(slot, true);
         return retire(slot, "spawn failed");
     }
     slot.phase = Slot::Phase::initializing;
@@ -319,7 +476,10 @@ void Scheduler::on_init_limit(Slot& slot) {
         return spawn(slot);
     }
     slot.init_log += slot.sandbox->take_output() + init_report_line(elapsed, "invoke", "timeout", "");
-    if (!slot.current) return retire(slot, "init timeout");
+    if (!slot.current) {
+        forget(slot, true);
+        return retire(slot, "init timeout");
+    }
     const double seconds = slot.function->timeout_s;
     Completion completion;
     completion.body = error_body("Sandbox.Timedout", "RequestId: " + slot.current->request.request_id +
@@ -402,7 +562,8 @@ void Scheduler::complete(Slot& slot, Completion completion) {
                                                             .memory_mb = fn.memory_mb,
                                                             .architecture = model::parse_architecture(fn.architecture)
                                                                                 .value_or(model::Architecture::x86_64),
-                                                            .managed_runtime = runtime && control::is_managed(*runtime)});
+                                                            .managed_runtime = runtime && control::is_managed(*runtime),
+                                                            .provisioned = invocation->provisioned});
     std::string& log = invocation->log;
     if (slot.sandbox) log += slot.sandbox->take_output();
     log += completion.log_before_end + end_line(request.request_id) +
@@ -447,6 +608,9 @@ void Scheduler::complete(Slot& slot, Completion completion) {
     record.function_init_ms = invocation->function_init_ms;
     record.resource_control = options_.resources->mechanism();
     record.cpu_limited_by_host = slot.cpu_limited_by_host;
+    record.run_id = request.run_id;
+    record.variant = request.variant;
+    record.provisioned = invocation->provisioned;
     record.cost_usd = bill.cost_usd;
     record.profile = profile_.name;
     record.architecture = fn.architecture;
@@ -460,7 +624,7 @@ void Scheduler::complete(Slot& slot, Completion completion) {
         if (completion.keep_sandbox) {
             retire(slot, "stale");
         } else {
-            fleet_.remove_sandbox(slot.id);
+            forget(slot, false);
             retire(slot, completion.status);
         }
     }
@@ -471,6 +635,7 @@ void Scheduler::retire(Slot& slot, const std::string& reason) {
     if (slot.phase == Slot::Phase::dead) return;
     slot.phase = Slot::Phase::dead;
     slot.timer.cancel();
+    if (slot.vpc_worker) vpc_.detach(*std::exchange(slot.vpc_worker, std::nullopt), slot.function->memory_mb);
     if (slot.sandbox) {
         slot.sandbox->kill();
         store_.record_sandbox_end(slot.identity.id, epoch_ms_now(), reason);
@@ -496,8 +661,11 @@ void Scheduler::on_sandbox_ready(sandbox::Sandbox& sandbox, std::optional<std::i
     const double init_ms = model::to_ms(clock_.now() - slot->spawned_at);
     slot->init_log += sandbox.take_output();
     if (!slot->current) {
-        slot->phase = Slot::Phase::idle;
-        return;
+        // Provisioned: initialized ahead of time, at the memory size's CPU share, and now idle.
+        slot->init_boosted = false;
+        fleet_.ready(slot->id);
+        slot->phase = Slot::Phase::finishing;
+        return on_sandbox_idle(sandbox);
     }
     Invocation& invocation = *slot->current;
     invocation.init_duration_ms = init_ms;
@@ -516,7 +684,10 @@ void Scheduler::on_sandbox_init_error(sandbox::Sandbox& sandbox, sandbox::Runtim
     if (!slot || slot->phase != Slot::Phase::initializing) return;
     const double init_ms = model::to_ms(clock_.now() - slot->spawned_at);
     slot->init_log += sandbox.take_output() + init_report_line(init_ms, "init", "error", outcome.error_type);
-    if (!slot->current) return retire(*slot, "init error");
+    if (!slot->current) {
+        forget(*slot, true);
+        return retire(*slot, "init error");
+    }
     // Answered at once with what the runtime posted, not after the timeout (reference §1.4).
     slot->current->init_duration_ms = init_ms;
     Completion completion;
@@ -582,7 +753,7 @@ void Scheduler::on_sandbox_exit(sandbox::Sandbox& sandbox, sandbox::ExitStatus s
     if (!running_invocation) {
         // Died between invocations. An invocation assigned to it meanwhile is routed afresh.
         std::shared_ptr<Invocation> waiting = std::move(slot->current);
-        fleet_.remove_sandbox(slot->id);
+        forget(*slot, /*init_failed=*/slot->phase == Slot::Phase::initializing);
         retire(*slot, "exited: " + status.describe());
         if (waiting) invoke(std::move(waiting->request), std::move(waiting->done));
         return;
@@ -623,7 +794,10 @@ void Scheduler::schedule_expiry(std::optional<model::SandboxId> idle) {
         if (ec) return;
         expiry_at_.reset();
         for (const auto id : fleet_.expire()) {
-            if (auto it = slots_.find(id); it != slots_.end()) retire(*it->second, "idle");
+            if (auto it = slots_.find(id); it != slots_.end()) {
+                retire(*it->second, "idle");
+                forget(*it->second, false);  // a provisioned sandbox past its lifetime is replaced
+            }
         }
         schedule_expiry();
     });

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,6 +20,7 @@
 #include "model/clock.hpp"
 #include "model/fleet.hpp"
 #include "model/profile.hpp"
+#include "model/vpc.hpp"
 #include "sandbox/resource_control.hpp"
 #include "sandbox/sandbox.hpp"
 #include "sandbox/sandbox_tmp.hpp"
@@ -61,6 +64,11 @@ public:
     // PutFunctionConcurrency: refuses a reservation that would leave the account below its unreserved
     // minimum (400 InvalidParameterValueException), then records it.
     control::FunctionPtr put_reserved_concurrency(const std::string& function, int reserved);
+    // PutProvisionedConcurrencyConfig: checks the reservation and the account's limits, then records it;
+    // the sandboxes are initialized in the background (Status IN_PROGRESS until they all are).
+    void put_provisioned_concurrency(const std::string& function, const std::string& qualifier, int count);
+    // Initialized provisioned sandboxes for a qualifier (AllocatedProvisionedConcurrentExecutions).
+    int provisioned_allocated(const std::string& function, const std::string& qualifier) const;
 
     void set_lambda_endpoint(std::string url) { options_.paths.lambda_endpoint = std::move(url); }
     void set_dynamodb_endpoint(std::string url) { options_.paths.dynamodb_endpoint = std::move(url); }
@@ -78,6 +86,17 @@ private:
     struct Completion;
 
     void on_function_change(const control::FunctionConfig& config, control::FunctionRegistry::Change change);
+    // Hyperplane: a function whose subnets and security groups have no network interface yet is
+    // Pending until one is made.
+    void apply_vpc_state(control::FunctionConfig& config);
+    void activate_when_ready(const std::string& network);
+    // Brings every version's provisioned sandboxes to what the function's qualifiers ask for.
+    void sync_provisioned(const control::FunctionConfig& latest);
+    void provision(const std::string& function, const std::string& version, int count);
+    void start_provisioned(control::FunctionPtr config, const std::string& version, model::SandboxId id);
+    // The sandbox is gone from the fleet; a provisioned one is replaced, unless its INIT failed.
+    void forget(Slot& slot, bool init_failed);
+    Slot& new_slot(model::SandboxId id, control::FunctionPtr config, const std::string& version);
     void assign(Slot& slot, std::shared_ptr<Invocation> invocation);
     void start_cold(Slot& slot);
     void spawn(Slot& slot);
@@ -108,8 +127,13 @@ private:
     model::Fleet fleet_;
     std::unordered_map<model::SandboxId, std::unique_ptr<Slot>> slots_;
     int host_cores_;
+    model::VpcNetworks vpc_;
+    std::map<std::string, std::unique_ptr<boost::asio::steady_timer>> networks_in_progress_;
     boost::asio::steady_timer expiry_timer_;
     std::optional<model::Time> expiry_at_;  // when expiry_timer_ fires, if armed
+    // Versions with provisioned concurrency, by function; and those whose provisioned INIT failed.
+    std::map<std::string, std::set<std::string>> provisioned_versions_;
+    std::set<std::pair<std::string, std::string>> provisioning_failed_;
     bool shutting_down_ = false;
 };
 

@@ -31,6 +31,8 @@ struct InvocationRecord {
     std::string resource_control;            // cgroup-v2, cgroup-v1, fallback or none
     bool cpu_limited_by_host = false;        // the host has fewer cores than the memory size's vCPUs
     bool provisioned = false;                // ran on a provisioned-concurrency sandbox
+    std::string run_id;                      // the benchmark run that sent it, if any
+    std::string variant;                     // and the variant of that run
     double cost_usd = 0;
     std::string profile;
     std::string architecture = "x86_64";
@@ -55,8 +57,32 @@ struct LogRecord {
     std::string message;
 };
 
+// An accepted asynchronous event, until it succeeds or fails for good.
+struct AsyncEventRow {
+    std::string request_id;
+    std::string function;
+    std::string qualifier;
+    std::string payload;
+    std::string trace_id;
+    std::int64_t accepted_at_ms = 0;
+    int attempts = 0;
+    int function_errors = 0;
+    std::int64_t next_attempt_at_ms = 0;
+};
+
+// An event that failed for good and had no Lambda function to go to.
+struct DeadLetterRow {
+    std::string request_id;
+    std::string function;
+    std::string condition;
+    std::string destination;  // empty: none configured
+    std::string record;       // the invocation record, JSON
+    std::int64_t created_at_ms = 0;
+};
+
 struct FunctionRow {
     std::string name;
+    std::string version;
     std::string config_json;
 };
 

@@ -12,9 +12,11 @@ namespace {
 constexpr std::array<std::string_view, 1> kMigrations = {
     R"sql(
 CREATE TABLE functions(
-  name          TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  version       TEXT NOT NULL,      -- $LATEST or a published version number
   config        TEXT NOT NULL,      -- FunctionConfiguration JSON plus lambdalab's own fields
-  updated_at_ms INTEGER NOT NULL
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY(name, version)
 );
 CREATE TABLE sandboxes(
   id             TEXT PRIMARY KEY,  -- 32 hex digits, the suffix of the log stream name
@@ -54,8 +56,11 @@ CREATE TABLE invocations(
   function_init_ms   REAL,
   resource_control   TEXT,
   cpu_limited_by_host INTEGER NOT NULL DEFAULT 0,
-  provisioned        INTEGER NOT NULL DEFAULT 0
+  provisioned        INTEGER NOT NULL DEFAULT 0,
+  run_id             TEXT,
+  variant            TEXT
 );
+CREATE INDEX invocations_by_run ON invocations(run_id, variant);
 CREATE INDEX invocations_by_function ON invocations(function, start_time_ms);
 CREATE INDEX invocations_by_request ON invocations(request_id);
 CREATE TABLE logs(
@@ -69,7 +74,7 @@ CREATE TABLE logs(
 CREATE INDEX logs_by_function ON logs(function, id);
 CREATE TABLE async_events(
   id                 INTEGER PRIMARY KEY,
-  request_id         TEXT NOT NULL,
+  request_id         TEXT NOT NULL UNIQUE,
   function           TEXT NOT NULL,
   qualifier          TEXT NOT NULL,
   payload            TEXT NOT NULL,

@@ -37,9 +37,11 @@ StoreReader::~StoreReader() = default;
 
 std::vector<FunctionRow> StoreReader::functions() {
     std::lock_guard lock(mutex_);
-    auto stmt = db_->prepare("SELECT name, config FROM functions ORDER BY name");
+    // $LATEST first, then versions in publication order.
+    auto stmt = db_->prepare(
+        "SELECT name, version, config FROM functions ORDER BY name, version != '$LATEST', CAST(version AS INTEGER)");
     std::vector<FunctionRow> rows;
-    while (stmt.step()) rows.push_back({stmt.column_text(0), stmt.column_text(1)});
+    while (stmt.step()) rows.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2)});
     return rows;
 }
 
@@ -94,6 +96,34 @@ std::vector<InvocationRecord> StoreReader::invocations(const std::string& functi
         r.profile = stmt.column_text(19);
         r.architecture = stmt.column_text(20);
         rows.push_back(std::move(r));
+    }
+    return rows;
+}
+
+std::vector<AsyncEventRow> StoreReader::async_events() {
+    std::lock_guard lock(mutex_);
+    auto stmt = db_->prepare(
+        "SELECT request_id, function, qualifier, payload, trace_id, accepted_at_ms, attempts, function_errors, "
+        "next_attempt_at_ms FROM async_events ORDER BY id");
+    std::vector<AsyncEventRow> rows;
+    while (stmt.step()) {
+        rows.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2), stmt.column_text(3),
+                        stmt.column_text(4), stmt.column_int(5), static_cast<int>(stmt.column_int(6)),
+                        static_cast<int>(stmt.column_int(7)), stmt.column_int(8)});
+    }
+    return rows;
+}
+
+std::vector<DeadLetterRow> StoreReader::dead_letters(const std::string& function) {
+    std::lock_guard lock(mutex_);
+    auto stmt = db_->prepare(
+        "SELECT request_id, function, condition, destination, record, created_at_ms FROM dead_letters "
+        "WHERE function = ?1 ORDER BY id");
+    stmt.bind_all(function);
+    std::vector<DeadLetterRow> rows;
+    while (stmt.step()) {
+        rows.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2), stmt.column_text(3),
+                        stmt.column_text(4), stmt.column_int(5)});
     }
     return rows;
 }
@@ -187,11 +217,11 @@ void Store::writer_loop() {
     }
 }
 
-void Store::save_function(const std::string& name, const std::string& config_json) {
-    enqueue([name, config_json, at = epoch_ms_now()](Connection& db) {
-        db.cached("INSERT INTO functions(name, config, updated_at_ms) VALUES(?1, ?2, ?3) "
-                  "ON CONFLICT(name) DO UPDATE SET config = excluded.config, updated_at_ms = excluded.updated_at_ms")
-            .bind_all(name, config_json, at)
+void Store::save_function(const std::string& name, const std::string& version, const std::string& config_json) {
+    enqueue([name, version, config_json, at = epoch_ms_now()](Connection& db) {
+        db.cached("INSERT INTO functions(name, version, config, updated_at_ms) VALUES(?1, ?2, ?3, ?4) "
+                  "ON CONFLICT(name, version) DO UPDATE SET config = excluded.config, updated_at_ms = excluded.updated_at_ms")
+            .bind_all(name, version, config_json, at)
             .run();
     });
     flush();
@@ -202,14 +232,57 @@ void Store::delete_function(const std::string& name) {
     flush();
 }
 
+void Store::delete_function_version(const std::string& name, const std::string& version) {
+    enqueue([name, version](Connection& db) {
+        db.cached("DELETE FROM functions WHERE name = ?1 AND version = ?2").bind_all(name, version).run();
+    });
+    flush();
+}
+
+void Store::save_async_event(const AsyncEventRow& r) {
+    enqueue([r](Connection& db) {
+        db.cached("INSERT OR REPLACE INTO async_events(request_id, function, qualifier, payload, trace_id, accepted_at_ms, "
+                  "attempts, function_errors, next_attempt_at_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)")
+            .bind_all(r.request_id, r.function, r.qualifier, r.payload, r.trace_id, r.accepted_at_ms, r.attempts,
+                      r.function_errors, r.next_attempt_at_ms)
+            .run();
+    });
+    flush();
+}
+
+void Store::update_async_event(const AsyncEventRow& r) {
+    enqueue([r](Connection& db) {
+        db.cached("UPDATE async_events SET attempts = ?2, function_errors = ?3, next_attempt_at_ms = ?4 WHERE request_id = ?1")
+            .bind_all(r.request_id, r.attempts, r.function_errors, r.next_attempt_at_ms)
+            .run();
+    });
+}
+
+void Store::delete_async_event(const std::string& request_id) {
+    enqueue([request_id](Connection& db) {
+        db.cached("DELETE FROM async_events WHERE request_id = ?1").bind_all(request_id).run();
+    });
+}
+
+void Store::record_dead_letter(DeadLetterRow r) {
+    enqueue([r = std::move(r)](Connection& db) {
+        db.cached("INSERT INTO dead_letters(request_id, function, condition, destination, record, created_at_ms) "
+                  "VALUES(?1,?2,?3,?4,?5,?6)")
+            .bind_all(r.request_id, r.function, r.condition,
+                      r.destination.empty() ? std::optional<std::string>{} : r.destination, r.record, r.created_at_ms)
+            .run();
+    });
+}
+
 void Store::record_invocation(InvocationRecord r) {
     enqueue([r = std::move(r)](Connection& db) {
         db.cached(
               "INSERT INTO invocations(request_id, function, version, invocation_type, sandbox_id, cold, "
               "status, error_type, start_time_ms, end_time_ms, init_duration_ms, duration_ms, billed_duration_ms, "
               "memory_size_mb, max_memory_used_mb, boot_ms, code_download_ms, vpc_setup_ms, cost_usd, profile, "
-              "architecture, runtime_start_ms, function_init_ms, resource_control, cpu_limited_by_host, provisioned) "
-              "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)")
+              "architecture, runtime_start_ms, function_init_ms, resource_control, cpu_limited_by_host, provisioned, "
+              "run_id, variant) "
+              "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)")
             .bind_all(r.request_id, r.function, r.version, r.invocation_type,
                       r.sandbox_id.empty() ? std::optional<std::string>{} : r.sandbox_id, r.cold ? 1 : 0, r.status,
                       r.error_type.empty() ? std::optional<std::string>{} : r.error_type, r.start_time_ms,
@@ -217,7 +290,9 @@ void Store::record_invocation(InvocationRecord r) {
                       r.max_memory_used_mb, r.boot_ms, r.code_download_ms, r.vpc_setup_ms, r.cost_usd, r.profile,
                       r.architecture, r.runtime_start_ms, r.function_init_ms,
                       r.resource_control.empty() ? std::optional<std::string>{} : r.resource_control,
-                      r.cpu_limited_by_host ? 1 : 0, r.provisioned ? 1 : 0)
+                      r.cpu_limited_by_host ? 1 : 0, r.provisioned ? 1 : 0,
+                      r.run_id.empty() ? std::optional<std::string>{} : r.run_id,
+                      r.variant.empty() ? std::optional<std::string>{} : r.variant)
             .run();
     });
 }

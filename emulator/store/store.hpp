@@ -30,6 +30,8 @@ public:
     // The newest `limit` log blocks of a function, oldest first.
     std::vector<LogRecord> logs(const std::string& function, std::size_t limit);
     std::vector<InvocationRecord> invocations(const std::string& function, std::size_t limit);
+    std::vector<AsyncEventRow> async_events();
+    std::vector<DeadLetterRow> dead_letters(const std::string& function);
     std::int64_t invocation_count(const std::string& function);
 
 private:
@@ -48,14 +50,20 @@ public:
     const std::filesystem::path& path() const { return path_; }
 
     // Durable when they return.
-    void save_function(const std::string& name, const std::string& config_json);
-    void delete_function(const std::string& name);
+    void save_function(const std::string& name, const std::string& version, const std::string& config_json);
+    void delete_function(const std::string& name);  // every version
+    void delete_function_version(const std::string& name, const std::string& version);
+    // An accepted event survives a restart: it is on disk before the caller gets its 202.
+    void save_async_event(const AsyncEventRow& row);
 
     // Queued; committed within a batch interval.
     void record_invocation(InvocationRecord record);
     void record_log(LogRecord record);
     void record_sandbox_start(SandboxRecord record);
     void record_sandbox_end(const std::string& sandbox_id, std::int64_t ended_at_ms, std::string reason);
+    void update_async_event(const AsyncEventRow& row);
+    void delete_async_event(const std::string& request_id);
+    void record_dead_letter(DeadLetterRow row);
 
     // Blocks until everything queued so far is committed.
     void flush();

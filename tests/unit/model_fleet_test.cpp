@@ -205,3 +205,79 @@ TEST_F(FleetTest, LegacyBurstScalingIsAccountWide) {
 
 }  // namespace
 }  // namespace lambdalab::model
+
+namespace lambdalab::model {
+namespace {
+
+class ProvisionedFleetTest : public ::testing::Test {
+protected:
+    ProvisionedFleetTest() : fleet(clock, profile) { fleet.set_policy("f", {}); }
+    ManualClock clock;
+    Profile profile;
+    Fleet fleet;
+};
+
+TEST_F(ProvisionedFleetTest, ProvisionedSandboxesAreCreatedAheadAndTakenFirst) {
+    const Provisioning plan = fleet.set_provisioned("f", "1", 2);
+    ASSERT_EQ(plan.create.size(), 2u);
+    EXPECT_EQ(fleet.concurrency("f"), 0) << "INIT ahead of time serves no invocation";
+    EXPECT_EQ(fleet.provisioned_ready("f", "1"), 0);
+    for (const auto id : plan.create) fleet.ready(id);
+    EXPECT_EQ(fleet.provisioned_ready("f", "1"), 2);
+
+    // An idle on-demand sandbox of the same version exists too: provisioned ones still go first.
+    const Placement on_demand = fleet.place("f", "1");
+    ASSERT_EQ(on_demand.kind, Placement::Kind::warm);
+    EXPECT_TRUE(on_demand.provisioned);
+    const Placement second = fleet.place("f", "1");
+    EXPECT_TRUE(second.provisioned);
+    const Placement spill = fleet.place("f", "1");
+    EXPECT_EQ(spill.kind, Placement::Kind::cold);
+    EXPECT_FALSE(spill.provisioned);
+    EXPECT_EQ(fleet.concurrency("f"), 3);
+}
+
+TEST_F(ProvisionedFleetTest, ProvisionedSandboxesNeverIdleOut) {
+    const auto plan = fleet.set_provisioned("f", "1", 1);
+    fleet.ready(plan.create[0]);
+    const Placement p = fleet.place("f", "1");
+    fleet.finish(p.sandbox);
+    const Time created = clock.now();
+    clock.advance(std::chrono::hours(3));
+    EXPECT_TRUE(fleet.expire().empty());
+    EXPECT_EQ(fleet.next_expiry(), created + std::chrono::hours(4)) << "only the forced recycle ends them";
+    clock.advance(std::chrono::hours(1));
+    EXPECT_EQ(fleet.expire(), std::vector<SandboxId>{plan.create[0]});
+}
+
+TEST_F(ProvisionedFleetTest, WithoutAMaximumLifetimeTheyLiveForever) {
+    profile.lifecycle.max_lifetime = Duration::zero();
+    const auto plan = fleet.set_provisioned("f", "1", 1);
+    fleet.ready(plan.create[0]);
+    clock.advance(std::chrono::hours(100));
+    EXPECT_TRUE(fleet.expire().empty());
+    EXPECT_FALSE(fleet.next_expiry());
+}
+
+TEST_F(ProvisionedFleetTest, LoweringTheTargetStopsIdleSurplusAndATopUpReplacesLosses) {
+    const auto plan = fleet.set_provisioned("f", "1", 3);
+    for (const auto id : plan.create) fleet.ready(id);
+    EXPECT_EQ(fleet.set_provisioned("f", "1", 1).stop.size(), 2u);
+    EXPECT_EQ(fleet.provisioned_ready("f", "1"), 1);
+    const auto remaining = fleet.place("f", "1").sandbox;
+    fleet.remove_sandbox(remaining);  // crashed
+    EXPECT_EQ(fleet.set_provisioned("f", "1", 1).create.size(), 1u);
+}
+
+TEST_F(ProvisionedFleetTest, InvalidatingOneVersionKeepsTheOthersWarm) {
+    const SandboxId latest = fleet.place("f", "$LATEST").sandbox;
+    const SandboxId v1 = fleet.place("f", "1").sandbox;
+    fleet.finish(latest);
+    fleet.finish(v1);
+    EXPECT_EQ(fleet.invalidate("f", "$LATEST"), std::vector<SandboxId>{latest});
+    EXPECT_EQ(fleet.place("f", "1").sandbox, v1);
+    EXPECT_EQ(fleet.place("f", "$LATEST").kind, Placement::Kind::cold);
+}
+
+}  // namespace
+}  // namespace lambdalab::model

@@ -23,16 +23,23 @@ protected:
 TEST_F(StoreTest, FunctionsAreDurableAcrossReopening) {
     {
         Store store(path);
-        store.save_function("a", R"({"FunctionName":"a"})");
-        store.save_function("b", R"({"FunctionName":"b"})");
-        store.save_function("a", R"({"FunctionName":"a","MemorySize":256})");
+        store.save_function("a", "$LATEST", R"({"FunctionName":"a"})");
+        store.save_function("b", "$LATEST", R"({"FunctionName":"b"})");
+        store.save_function("a", "$LATEST", R"({"FunctionName":"a","MemorySize":256})");
+        store.save_function("a", "10", R"({"FunctionName":"a","Version":"10"})");
+        store.save_function("a", "9", R"({"FunctionName":"a","Version":"9"})");
         store.delete_function("b");
     }
     Store reopened(path);
     const auto rows = reopened.reader().functions();
-    ASSERT_EQ(rows.size(), 1u);
+    ASSERT_EQ(rows.size(), 3u);
     EXPECT_EQ(rows[0].name, "a");
+    EXPECT_EQ(rows[0].version, "$LATEST");
     EXPECT_EQ(rows[0].config_json, R"({"FunctionName":"a","MemorySize":256})");
+    EXPECT_EQ(rows[1].version, "9") << "versions in numeric order";
+    EXPECT_EQ(rows[2].version, "10");
+    reopened.delete_function_version("a", "9");
+    EXPECT_EQ(reopened.reader().functions().size(), 2u);
 }
 
 TEST_F(StoreTest, InvocationsAndLogsAreWrittenInBatchesAndReadBack) {
@@ -73,6 +80,26 @@ TEST_F(StoreTest, RetriesOfAnEventShareTheirRequestId) {
     store.record_invocation(r);
     store.flush();
     EXPECT_EQ(store.reader().invocation_count("f"), 2);
+}
+
+TEST_F(StoreTest, AsyncEventsAndDeadLettersRoundTrip) {
+    Store store(path);
+    store.save_async_event({"id-1", "f", "live", "{}", "Root=1", 1000, 0, 0, 1000});
+    store.save_async_event({"id-2", "f", "", "{\"a\":1}", "", 2000, 0, 0, 2000});
+    store.update_async_event({"id-1", "f", "live", "{}", "Root=1", 1000, 2, 1, 5000});
+    store.delete_async_event("id-2");
+    store.record_dead_letter({"id-3", "f", "RetriesExhausted", "", "{}", 7});
+    store.flush();
+    const auto events = store.reader().async_events();
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].qualifier, "live");
+    EXPECT_EQ(events[0].attempts, 2);
+    EXPECT_EQ(events[0].function_errors, 1);
+    EXPECT_EQ(events[0].next_attempt_at_ms, 5000);
+    const auto letters = store.reader().dead_letters("f");
+    ASSERT_EQ(letters.size(), 1u);
+    EXPECT_EQ(letters[0].condition, "RetriesExhausted");
+    EXPECT_EQ(letters[0].destination, "");
 }
 
 TEST_F(StoreTest, AnUnwritableLocationIsAClearError) {

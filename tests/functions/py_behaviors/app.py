@@ -17,6 +17,14 @@ elif _init.startswith("exit:"):
 print("init done", flush=True)
 
 invocations = 0  # counts invocations in this sandbox: survives between warm invocations only
+background = None  # a thread that keeps writing timestamps (to see whether the sandbox is frozen)
+
+
+def _tick(path):
+    while True:
+        with open(path, "a") as ticks:
+            ticks.write(f"{time.time()}\n")
+        time.sleep(0.02)
 
 
 def handler(event, context):
@@ -61,4 +69,32 @@ def handler(event, context):
         if event.get("then") == "raise":
             raise RuntimeError("failed after touching")
         return {"touched": event["path"]}
+    if do == "background":
+        global background
+        if background is None:
+            import threading
+            background = threading.Thread(target=_tick, args=(event["path"],), daemon=True)
+            background.start()
+        return {"started": True, "time": time.time()}
+    if do == "tmp":
+        # /tmp is the sandbox's own: what one invocation leaves, the next one in the same sandbox finds.
+        found = os.path.exists("/tmp/left-by-" + event["tag"])
+        with open(f"/tmp/left-by-{event['tag']}", "w") as f:
+            f.write(str(os.getpid()))
+        return {"found": found, "pid": os.getpid(), "tmpdir": os.environ.get("TMPDIR")}
+    if do == "fill_tmp":
+        written = 0
+        chunk = b"z" * (1 << 20)
+        try:
+            with open("/tmp/fill", "wb") as f:
+                for _ in range(event["mb"]):
+                    f.write(chunk)
+                    f.flush()
+                    written += 1
+            return {"written_mb": written, "error": None}
+        except OSError as e:
+            return {"written_mb": written, "error": e.strerror}
+        finally:
+            if os.path.exists("/tmp/fill"):
+                os.remove("/tmp/fill")
     raise ValueError(f"unknown behaviour {do!r}")

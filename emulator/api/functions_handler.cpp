@@ -32,6 +32,11 @@ std::string FunctionsHandler::function_name(const std::string& in_path) const {
 }
 
 namespace {
+bool answer(net::Responder& responder, net::Response response) {
+    responder(std::move(response));
+    return true;
+}
+
 std::optional<std::string> query(const RequestTarget& target, const char* key) {
     const auto it = target.query.find(key);
     return it == target.query.end() ? std::nullopt : std::optional(it->second);
@@ -41,10 +46,7 @@ std::optional<std::string> query(const RequestTarget& target, const char* key) {
 bool FunctionsHandler::handle(const RequestTarget& target, const net::Request& request, net::Responder& responder) {
     const auto& s = target.segments;
     const auto method = request.method();
-    const auto reply = [&](net::Response response) {
-        responder(std::move(response));
-        return true;
-    };
+    const auto reply = [&responder](net::Response response) { return answer(responder, std::move(response)); };
     if (s.size() >= 2 && s[1] == "account-settings" && s[0] == "2016-08-19" && method == http::verb::get) {
         return reply(account_settings());
     }
@@ -75,10 +77,7 @@ bool FunctionsHandler::handle_versions_and_aliases(const RequestTarget& target, 
                                                    net::Responder& responder) {
     const auto& s = target.segments;
     const auto method = request.method();
-    const auto reply = [&](net::Response response) {
-        responder(std::move(response));
-        return true;
-    };
+    const auto reply = [&responder](net::Response response) { return answer(responder, std::move(response)); };
     if (s.size() < 4) return false;
     const std::string name = function_name(s[2]);
     const auto& account = registry_.account();
@@ -123,10 +122,7 @@ bool FunctionsHandler::handle_async_and_provisioned(const RequestTarget& target,
                                                     net::Responder& responder) {
     const auto& s = target.segments;
     const auto method = request.method();
-    const auto reply = [&](net::Response response) {
-        responder(std::move(response));
-        return true;
-    };
+    const auto reply = [&responder](net::Response response) { return answer(responder, std::move(response)); };
     if (s.size() < 4) return false;
     const auto& account = registry_.account();
     if (s[0] == "2019-09-30" && s[3] == "provisioned-concurrency" && s.size() == 4) {

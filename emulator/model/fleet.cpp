@@ -174,18 +174,26 @@ Placement Fleet::place(const std::string& function, const std::string& version) 
                                     : ThrottleReason::scaling_rate;
             return {.kind = Placement::Kind::throttled, .sandbox = 0, .reason = reason};
         }
-        const SandboxId id = next_id_++;
-        sandboxes_.emplace(id, SandboxEntry{.function = function,
-                                            .version = version,
-                                            .generation = generation(fn, version),
-                                            .state = SandboxState::initializing,
-                                            .created = clock_.now(),
-                                            .idle_until = {}});
-        placement = {.kind = Placement::Kind::cold, .sandbox = id, .reason = {}};
+        placement = {.kind = Placement::Kind::cold, .sandbox = add_sandbox(fn, function, version, false), .reason = {}};
     }
     ++fn.in_flight;
     ++account_in_flight_;
     return placement;
+}
+
+SandboxId Fleet::add_sandbox(const FunctionEntry& fn, const std::string& function, const std::string& version,
+                             bool provisioned) {
+    const SandboxId id = next_id_++;
+    // A provisioned sandbox's INIT serves no invocation, so it does not count toward concurrency.
+    sandboxes_.emplace(id, SandboxEntry{.function = function,
+                                        .version = version,
+                                        .generation = generation(fn, version),
+                                        .state = SandboxState::initializing,
+                                        .created = clock_.now(),
+                                        .idle_until = {},
+                                        .provisioned = provisioned,
+                                        .counted = !provisioned});
+    return id;
 }
 
 Time Fleet::idle_deadline() {
@@ -247,18 +255,7 @@ Provisioning Fleet::set_provisioned(const std::string& function, const std::stri
         }
     }
     Provisioning plan;
-    for (int i = static_cast<int>(existing.size()); i < count; ++i) {
-        const SandboxId id = next_id_++;
-        sandboxes_.emplace(id, SandboxEntry{.function = function,
-                                            .version = version,
-                                            .generation = generation(fn, version),
-                                            .state = SandboxState::initializing,
-                                            .created = clock_.now(),
-                                            .idle_until = {},
-                                            .provisioned = true,
-                                            .counted = false});
-        plan.create.push_back(id);
-    }
+    for (int i = static_cast<int>(existing.size()); i < count; ++i) plan.create.push_back(add_sandbox(fn, function, version, true));
     // Surplus: idle ones stop now; busy ones become on-demand sandboxes and age out as such.
     for (std::size_t i = static_cast<std::size_t>(std::max(0, count)); i < existing.size(); ++i) {
         SandboxEntry& s = sandboxes_.at(existing[i]);

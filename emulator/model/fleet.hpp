@@ -122,6 +122,7 @@ private:
     std::optional<SandboxId> take_idle(FunctionEntry& fn, const std::string& version, bool provisioned);
     std::uint64_t generation(const FunctionEntry& fn, const std::string& version) const;
     bool scaling_allows(FunctionEntry& fn);
+    SandboxId add_sandbox(const FunctionEntry& fn, const std::string& function, const std::string& version, bool provisioned);
     Time idle_deadline();
     Time end_of_life(const SandboxEntry& sandbox) const;
     bool past_max_lifetime(const SandboxEntry& sandbox) const;

@@ -68,6 +68,18 @@ struct Scheduler::Completion {
     std::string report_status;       // REPORT's Status field: "", "error", "timeout"
     std::string log_before_end;      // the timeout line
     bool keep_sandbox = true;
+
+    // A failure that ends the sandbox: a crash, an init failure, a timeout.
+    static Completion fatal(const std::string& error_type, const std::string& message, const std::string& status) {
+        Completion c;
+        c.body = nlohmann::json{{"errorType", error_type}, {"errorMessage", message}}.dump();
+        c.function_error = true;
+        c.error_type = error_type;
+        c.status = status;
+        c.report_status = status;
+        c.keep_sandbox = false;
+        return c;
+    }
 };
 
 namespace {
@@ -77,11 +89,15 @@ const char* phase_name(int phase) {
     return kNames[phase];
 }
 
-std::string error_body(const std::string& type, const std::string& message) {
-    return json{{"errorType", type}, {"errorMessage", message}}.dump();
-}
 
 }  // namespace
+
+// Task timed out after N.NN seconds: the sandbox is killed.
+Scheduler::Completion Scheduler::timed_out(const std::string& request_id, double seconds) {
+    Completion completion = Completion::fatal("Sandbox.Timedout", "RequestId: " + request_id + " Error: " + timeout_message(seconds), "timeout");
+    completion.log_before_end = timeout_line(iso8601_ms(std::chrono::system_clock::now()), request_id, seconds);
+    return completion;
+}
 
 Scheduler::Scheduler(boost::asio::io_context& io, control::FunctionRegistry& registry, store::Store& store,
                      const model::Profile& profile, const model::Clock& clock, SchedulerOptions options)
@@ -436,15 +452,8 @@ void Scheduler::spawn(Slot& slot) {
                 : "RequestId: " + id + " Error: fork/exec " + fn.code_dir.string() + "/bootstrap: " +
                       (failure ? failure->code().message() : std::string(e.what()));
         slot.init_log += init_report_line(0, "init", "error", "Runtime.InvalidEntrypoint");
-        Completion completion;
-        completion.body = error_body("Runtime.InvalidEntrypoint", message);
-        completion.function_error = true;
-        completion.error_type = "Runtime.InvalidEntrypoint";
-        completion.status = "error";
-        completion.report_status = "error";
-        completion.keep_sandbox = false;
         slot.sandbox.reset();
-        if (slot.current) return complete(slot, std::move(completion));
+        if (slot.current) return complete(slot, Completion::fatal("Runtime.InvalidEntrypoint", message, "error"));
         forget(slot, true);
         return retire(slot, "spawn failed");
     }
@@ -480,17 +489,7 @@ void Scheduler::on_init_limit(Slot& slot) {
         forget(slot, true);
         return retire(slot, "init timeout");
     }
-    const double seconds = slot.function->timeout_s;
-    Completion completion;
-    completion.body = error_body("Sandbox.Timedout", "RequestId: " + slot.current->request.request_id +
-                                                         " Error: " + timeout_message(seconds));
-    completion.function_error = true;
-    completion.error_type = "Sandbox.Timedout";
-    completion.status = "timeout";
-    completion.report_status = "timeout";
-    completion.log_before_end = timeout_line(iso8601_ms(std::chrono::system_clock::now()), slot.current->request.request_id, seconds);
-    completion.keep_sandbox = false;
-    complete(slot, std::move(completion));
+    complete(slot, timed_out(slot.current->request.request_id, slot.function->timeout_s));
 }
 
 void Scheduler::dispatch(Slot& slot) {
@@ -533,17 +532,8 @@ void Scheduler::dispatch(Slot& slot) {
 
 void Scheduler::on_deadline(Slot& slot) {
     if (slot.phase != Slot::Phase::busy || !slot.current) return;
-    const std::string& id = slot.current->request.request_id;
-    const double seconds = model::to_ms(clock_.now() - slot.current->dispatched_at) / 1000.0;
-    Completion completion;
-    completion.body = error_body("Sandbox.Timedout", "RequestId: " + id + " Error: " + timeout_message(seconds));
-    completion.function_error = true;
-    completion.error_type = "Sandbox.Timedout";
-    completion.status = "timeout";
-    completion.report_status = "timeout";
-    completion.log_before_end = timeout_line(iso8601_ms(std::chrono::system_clock::now()), id, seconds);
-    completion.keep_sandbox = false;  // Lambda resets the environment: the next invocation is a cold start
-    complete(slot, std::move(completion));
+    // Lambda resets the environment: the next invocation is a cold start.
+    complete(slot, timed_out(slot.current->request.request_id, model::to_ms(clock_.now() - slot.current->dispatched_at) / 1000.0));
 }
 
 void Scheduler::complete(Slot& slot, Completion completion) {
@@ -690,13 +680,8 @@ void Scheduler::on_sandbox_init_error(sandbox::Sandbox& sandbox, sandbox::Runtim
     }
     // Answered at once with what the runtime posted, not after the timeout (reference §1.4).
     slot->current->init_duration_ms = init_ms;
-    Completion completion;
-    completion.body = std::move(outcome.body);
-    completion.function_error = true;
-    completion.error_type = outcome.error_type;
-    completion.status = "error";
-    completion.report_status = "error";
-    completion.keep_sandbox = false;
+    Completion completion = Completion::fatal(outcome.error_type, {}, "error");
+    completion.body = std::move(outcome.body);  // what the runtime posted, verbatim
     complete(*slot, std::move(completion));
 }
 
@@ -719,13 +704,14 @@ void Scheduler::on_sandbox_outcome(sandbox::Sandbox& sandbox, sandbox::RuntimeOu
             completion.status = "error";
             break;
         case sandbox::RuntimeOutcome::Kind::too_large:
-            completion.body = error_body("Function.ResponseSizeTooLarge",
-                                         "Response payload size (" + std::to_string(outcome.size) +
-                                             " bytes) exceeded maximum allowed payload size (" +
-                                             std::to_string(sandbox::kMaxRuntimeResponseBytes) + " bytes).");
-            completion.function_error = true;
-            completion.error_type = "Function.ResponseSizeTooLarge";
-            completion.status = "error";
+            // The sandbox survives an oversized response; only the invocation fails.
+            completion = Completion::fatal("Function.ResponseSizeTooLarge",
+                                           "Response payload size (" + std::to_string(outcome.size) +
+                                               " bytes) exceeded maximum allowed payload size (" +
+                                               std::to_string(sandbox::kMaxRuntimeResponseBytes) + " bytes).",
+                                           "error");
+            completion.report_status.clear();
+            completion.keep_sandbox = true;
             break;
     }
     complete(*slot, std::move(completion));
@@ -767,14 +753,7 @@ void Scheduler::on_sandbox_exit(sandbox::Sandbox& sandbox, sandbox::ExitStatus s
         slot->current->init_duration_ms = init_ms;
         slot->init_log += sandbox.take_output() + init_report_line(init_ms, "init", "error", "Runtime.ExitError");
     }
-    Completion completion;
-    completion.body = error_body("Runtime.ExitError", message);
-    completion.function_error = true;
-    completion.error_type = "Runtime.ExitError";
-    completion.status = "error";
-    completion.report_status = "error";
-    completion.keep_sandbox = false;
-    complete(*slot, std::move(completion));
+    complete(*slot, Completion::fatal("Runtime.ExitError", message, "error"));
 }
 
 void Scheduler::schedule_expiry(std::optional<model::SandboxId> idle) {

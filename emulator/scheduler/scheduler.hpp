@@ -103,6 +103,7 @@ private:
     void dispatch(Slot& slot);
     void complete(Slot& slot, Completion completion);
     void answer_without_sandbox(const std::shared_ptr<Invocation>& invocation, const AwsError& error);
+    static Completion timed_out(const std::string& request_id, double seconds);
     void retire(Slot& slot, const std::string& reason);
     // Arms the reclamation timer for the earliest idle expiry; `idle` is a sandbox that just became idle.
     void schedule_expiry(std::optional<model::SandboxId> idle = std::nullopt);

@@ -12,7 +12,7 @@ packages=(build-essential cmake ccache pkg-config make
           libboost1.81-dev libboost-filesystem1.81-dev nlohmann-json3-dev
           libsqlite3-dev sqlite3 libcli11-dev libzip-dev zip unzip
           libgtest-dev libgmock-dev libbenchmark-dev
-          python3 curl procps)
+          python3 python3-boto3 curl procps)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if (( want_tests )); then

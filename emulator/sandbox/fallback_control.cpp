@@ -1,7 +1,9 @@
 // The portable fallback, for hosts where cgroups are not writable (no root, a container):
 // - CPU: CFS bandwidth control done by hand. In each period the sandbox may use `quota` of CPU time
 //   (read precisely from the process's CPU clock); once it has, its process group is stopped with
-//   SIGSTOP until the period ends. The check is timed for when the quota would run out.
+//   SIGSTOP until the period ends. The check is timed for when the quota would run out. A stop always
+//   lands a little late: the overrun is a debt paid back from the next periods' quota, so the long-run
+//   share is exact whatever the timer latency.
 // - CPUs: affinity set in the child before exec.
 // - Memory: a watchdog on the leader's RSS; over the limit, the group is SIGKILLed, as the OOM killer would.
 // - Freezing: SIGSTOP/SIGCONT of the process group.
@@ -60,7 +62,8 @@ public:
     void attach(int pid) override {
         pid_ = pid;
         status_ = ProcStatus(pid);
-        if (::clock_getcpuclockid(pid, &cpu_clock_) != 0) cpu_clock_ = -1;
+        // Process CPU clocks are negative clockid_t values: success is told by the return code only.
+        has_cpu_clock_ = ::clock_getcpuclockid(pid, &cpu_clock_) == 0;
         resume();
     }
 
@@ -99,7 +102,8 @@ private:
     bool stopped() const { return frozen_ || throttled_; }
 
     void resume() {
-        start_period();
+        // Time frozen is not time running: the period restarts without judging the pause.
+        start_period(/*settle=*/false);
         watch_memory();
     }
 
@@ -115,25 +119,33 @@ private:
 
     nanoseconds cpu_used() const {
         timespec ts{};
-        if (cpu_clock_ < 0 || ::clock_gettime(cpu_clock_, &ts) != 0) return nanoseconds::zero();
+        if (!has_cpu_clock_ || ::clock_gettime(cpu_clock_, &ts) != 0) return nanoseconds::zero();
         return std::chrono::seconds(ts.tv_sec) + nanoseconds(ts.tv_nsec);
     }
 
-    void start_period() {
-        throttled_ = false;
+    // Opens a period; `settle` charges the one that ends against the quota first.
+    void start_period(bool settle) {
+        const nanoseconds now_cpu = cpu_used();
+        const nanoseconds quota = microseconds(quota_.quota_us);
+        if (settle && quota_.quota_us > 0) {
+            // Unused quota is not banked (as in CFS); overrun is owed.
+            debt_ = std::max(nanoseconds::zero(), debt_ + (now_cpu - period_start_cpu_) - quota);
+        }
+        allowance_ = quota - debt_;
+        period_start_cpu_ = now_cpu;
+        throttled_ = allowance_ <= nanoseconds::zero();
         apply();
-        period_start_cpu_ = cpu_used();
         period_timer_.expires_after(microseconds(quota_.period_us));
         period_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
-            if (!ec && *alive && !frozen_) start_period();
+            if (!ec && *alive && !frozen_) start_period(/*settle=*/true);
         });
         schedule_check();
     }
 
     // Checks again when the rest of the quota would be used up at full speed on every allowed CPU.
     void schedule_check() {
-        if (quota_.quota_us <= 0) return;
-        const nanoseconds left = microseconds(quota_.quota_us) - (cpu_used() - period_start_cpu_);
+        if (quota_.quota_us <= 0 || throttled_) return;
+        const nanoseconds left = allowance_ - (cpu_used() - period_start_cpu_);
         if (left <= nanoseconds::zero()) {
             throttled_ = true;
             return apply();
@@ -162,12 +174,15 @@ private:
     std::int64_t memory_limit_;
     CpuQuota quota_;
     int pid_ = -1;
-    clockid_t cpu_clock_ = -1;
+    clockid_t cpu_clock_{};
+    bool has_cpu_clock_ = false;
     ProcStatus status_;
     boost::asio::steady_timer period_timer_;
     boost::asio::steady_timer check_timer_;
     boost::asio::steady_timer watch_timer_;
     nanoseconds period_start_cpu_{};
+    nanoseconds allowance_{};  // this period's quota, less what earlier periods overran
+    nanoseconds debt_{};
     bool frozen_ = false;
     bool throttled_ = false;
     bool signalled_stop_ = false;

@@ -36,12 +36,18 @@ constexpr std::array<TypeInfo, 10> kTypes = {{
 
 std::string_view json_kind(const Json& value) {
     switch (value.type()) {
-        case Json::value_t::object: return "Start of structure or map found where not expected";
-        case Json::value_t::array: return "Start of list found where not expected";
-        case Json::value_t::string: return "STRING_VALUE can not be converted to the expected type";
-        case Json::value_t::boolean: return "BOOLEAN_VALUE can not be converted to the expected type";
-        case Json::value_t::null: return "NULL_VALUE can not be converted to the expected type";
-        default: return "NUMBER_VALUE can not be converted to the expected type";
+        case Json::value_t::object:
+            return "Start of structure or map found where not expected";
+        case Json::value_t::array:
+            return "Start of list found where not expected";
+        case Json::value_t::string:
+            return "STRING_VALUE can not be converted to the expected type";
+        case Json::value_t::boolean:
+            return "BOOLEAN_VALUE can not be converted to the expected type";
+        case Json::value_t::null:
+            return "NULL_VALUE can not be converted to the expected type";
+        default:
+            return "NUMBER_VALUE can not be converted to the expected type";
     }
 }
 
@@ -76,8 +82,10 @@ std::string joined(const Json& members) {
 void validate_set(Json& members, AttrType type) {
     expect_json(members, Json::value_t::array);
     if (members.empty()) {
-        if (type == AttrType::SS) throw_validation("One or more parameter values were invalid: An string set  may not be empty");
-        if (type == AttrType::NS) throw_validation("One or more parameter values were invalid: An number set  may not be empty");
+        if (type == AttrType::SS)
+            throw_validation("One or more parameter values were invalid: An string set  may not be empty");
+        if (type == AttrType::NS)
+            throw_validation("One or more parameter values were invalid: An number set  may not be empty");
         throw_validation("One or more parameter values were invalid: Binary sets should not be empty");
     }
     std::set<std::string> seen;
@@ -89,30 +97,50 @@ void validate_set(Json& members, AttrType type) {
         duplicate |= !seen.insert(member.get<std::string>()).second;
     }
     if (!duplicate) return;
-    if (type == AttrType::SS) throw_validation("One or more parameter values were invalid: Input collection " + joined(members) + " contains duplicates.");
+    if (type == AttrType::SS)
+        throw_validation("One or more parameter values were invalid: Input collection " + joined(members) +
+                         " contains duplicates.");
     if (type == AttrType::NS) throw_validation("Input collection contains duplicates");
-    throw_validation("One or more parameter values were invalid: Input collection " + joined(members) + "of type BS contains duplicates.");
+    throw_validation("One or more parameter values were invalid: Input collection " + joined(members) +
+                     "of type BS contains duplicates.");
 }
 
 void validate(Json& value, int depth) {
     if (depth > kMaxNesting) throw_validation("Nesting Levels have exceeded supported limits");
     expect_json(value, Json::value_t::object);
-    if (value.empty()) throw_validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+    if (value.empty())
+        throw_validation(
+            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
     if (value.size() > 1) {
-        throw_validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+        throw_validation(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+            "supported datatypes");
     }
     auto entry = value.begin();
     const auto type = type_from_name(entry.key());
-    if (!type) throw_validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+    if (!type)
+        throw_validation(
+            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
     Json& inner = entry.value();
     switch (*type) {
-        case AttrType::S: expect_json(inner, Json::value_t::string); break;
-        case AttrType::N: inner = canonical_number(inner); break;
-        case AttrType::B: inner = canonical_binary(inner); break;
-        case AttrType::BOOL: expect_json(inner, Json::value_t::boolean); break;
+        case AttrType::S:
+            expect_json(inner, Json::value_t::string);
+            break;
+        case AttrType::N:
+            inner = canonical_number(inner);
+            break;
+        case AttrType::B:
+            inner = canonical_binary(inner);
+            break;
+        case AttrType::BOOL:
+            expect_json(inner, Json::value_t::boolean);
+            break;
         case AttrType::Null:
             expect_json(inner, Json::value_t::boolean);
-            if (!inner.get<bool>()) throw_validation("One or more parameter values were invalid: Null attribute value types must have the value of true");
+            if (!inner.get<bool>())
+                throw_validation(
+                    "One or more parameter values were invalid: Null attribute value types must have the "
+                    "value of true");
             break;
         case AttrType::M:
             expect_json(inner, Json::value_t::object);
@@ -124,7 +152,9 @@ void validate(Json& value, int depth) {
             break;
         case AttrType::SS:
         case AttrType::NS:
-        case AttrType::BS: validate_set(inner, *type); break;
+        case AttrType::BS:
+            validate_set(inner, *type);
+            break;
     }
 }
 
@@ -143,8 +173,12 @@ std::size_t base64_size(const std::string& text) {
 bool sets_equal(const Json& a, const Json& b, AttrType type) {
     if (a.size() != b.size()) return false;
     std::vector<std::string> left, right;
-    for (const auto& m : a) left.push_back(type == AttrType::NS ? Decimal::parse(m.get<std::string>())->to_string() : m.get<std::string>());
-    for (const auto& m : b) right.push_back(type == AttrType::NS ? Decimal::parse(m.get<std::string>())->to_string() : m.get<std::string>());
+    for (const auto& m : a)
+        left.push_back(type == AttrType::NS ? Decimal::parse(m.get<std::string>())->to_string()
+                                            : m.get<std::string>());
+    for (const auto& m : b)
+        right.push_back(type == AttrType::NS ? Decimal::parse(m.get<std::string>())->to_string()
+                                             : m.get<std::string>());
     std::sort(left.begin(), left.end());
     std::sort(right.begin(), right.end());
     return left == right;
@@ -152,11 +186,17 @@ bool sets_equal(const Json& a, const Json& b, AttrType type) {
 
 }  // namespace
 
-AttrType type_of(const Json& value) { return *type_from_name(value.begin().key()); }
+AttrType type_of(const Json& value) {
+    return *type_from_name(value.begin().key());
+}
 
-std::string_view type_name(AttrType type) { return kTypes[static_cast<std::size_t>(type)].name; }
+std::string_view type_name(AttrType type) {
+    return kTypes[static_cast<std::size_t>(type)].name;
+}
 
-std::string_view type_word(AttrType type) { return kTypes[static_cast<std::size_t>(type)].word; }
+std::string_view type_word(AttrType type) {
+    return kTypes[static_cast<std::size_t>(type)].word;
+}
 
 std::optional<AttrType> type_from_name(std::string_view name) {
     for (const auto& info : kTypes) {
@@ -165,18 +205,23 @@ std::optional<AttrType> type_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-bool is_set(AttrType type) { return type == AttrType::SS || type == AttrType::NS || type == AttrType::BS; }
+bool is_set(AttrType type) {
+    return type == AttrType::SS || type == AttrType::NS || type == AttrType::BS;
+}
 
 AttrType member_type(AttrType set_type) {
     return set_type == AttrType::NS ? AttrType::N : set_type == AttrType::BS ? AttrType::B : AttrType::S;
 }
 
-void validate_value(Json& value) { validate(value, 0); }
+void validate_value(Json& value) {
+    validate(value, 0);
+}
 
 void validate_item(Json& item, std::string_view parameter) {
     if (!item.is_object()) throw_serialization("Expected map or null for " + std::string(parameter));
     for (auto& [name, value] : item.items()) {
-        if (name.empty()) throw_validation("One or more parameter values were invalid: An attribute name may not be empty");
+        if (name.empty())
+            throw_validation("One or more parameter values were invalid: An attribute name may not be empty");
         validate(value, 0);
     }
 }
@@ -187,10 +232,12 @@ bool values_equal(const Json& a, const Json& b) {
     const Json& x = a.begin().value();
     const Json& y = b.begin().value();
     switch (type) {
-        case AttrType::N: return Decimal::parse(x.get<std::string>()) == Decimal::parse(y.get<std::string>());
+        case AttrType::N:
+            return Decimal::parse(x.get<std::string>()) == Decimal::parse(y.get<std::string>());
         case AttrType::SS:
         case AttrType::NS:
-        case AttrType::BS: return sets_equal(x, y, type);
+        case AttrType::BS:
+            return sets_equal(x, y, type);
         case AttrType::M:
             if (x.size() != y.size()) return false;
             for (auto it = x.begin(); it != x.end(); ++it) {
@@ -204,21 +251,30 @@ bool values_equal(const Json& a, const Json& b) {
                 if (!values_equal(x[i], y[i])) return false;
             }
             return true;
-        default: return x == y;
+        default:
+            return x == y;
     }
 }
 
 std::optional<int> compare_values(const Json& a, const Json& b) {
     const AttrType type = type_of(a);
-    if (type != type_of(b)) return std::nullopt;
+    if (type != type_of(b) || (type != AttrType::S && type != AttrType::N && type != AttrType::B))
+        return std::nullopt;
     const auto& x = a.begin().value().get_ref<const std::string&>();
     const auto& y = b.begin().value().get_ref<const std::string&>();
     int c = 0;
     switch (type) {
-        case AttrType::S: c = x.compare(y); break;  // char_traits<char> compares as unsigned: UTF-8 byte order
-        case AttrType::N: c = Decimal::parse(x)->compare(*Decimal::parse(y)); break;
-        case AttrType::B: c = binary_bytes(x).compare(binary_bytes(y)); break;
-        default: return std::nullopt;
+        case AttrType::S:
+            c = x.compare(y);
+            break;  // char_traits<char> compares as unsigned: UTF-8 byte order
+        case AttrType::N:
+            c = Decimal::parse(x)->compare(*Decimal::parse(y));
+            break;
+        case AttrType::B:
+            c = binary_bytes(x).compare(binary_bytes(y));
+            break;
+        default:
+            return std::nullopt;
     }
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
@@ -231,14 +287,19 @@ std::size_t value_size(const Json& value) {
     const Json& inner = value.begin().value();
     std::size_t size = 0;
     switch (type_of(value)) {
-        case AttrType::S: return inner.get_ref<const std::string&>().size();
-        case AttrType::N: return number_size(inner.get_ref<const std::string&>());
-        case AttrType::B: return base64_size(inner.get_ref<const std::string&>());
+        case AttrType::S:
+            return inner.get_ref<const std::string&>().size();
+        case AttrType::N:
+            return number_size(inner.get_ref<const std::string&>());
+        case AttrType::B:
+            return base64_size(inner.get_ref<const std::string&>());
         case AttrType::BOOL:
-        case AttrType::Null: return 1;
+        case AttrType::Null:
+            return 1;
         case AttrType::M:
             size = 3;
-            for (auto it = inner.begin(); it != inner.end(); ++it) size += it.key().size() + value_size(it.value()) + 1;
+            for (auto it = inner.begin(); it != inner.end(); ++it)
+                size += it.key().size() + value_size(it.value()) + 1;
             return size;
         case AttrType::L:
             size = 3;

@@ -2,11 +2,10 @@
 // DynamoDB's AttributeValue, kept in its wire form ({"S": "x"}, {"N": "10"}, {"M": {...}}): validation
 // with DynamoDB's messages, canonical forms, equality, ordering and the size DynamoDB bills and limits.
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace lambdalab::dynamodb {
 

@@ -20,7 +20,8 @@ constexpr std::size_t kMaxBatchGetBytes = 16 * 1024 * 1024;
 
 const Json& request_items(const Json& request) {
     const Json& items = required_object(request, "RequestItems");
-    if (items.empty()) throw_constraint("RequestItems", "{}", "Member must have length greater than or equal to 1");
+    if (items.empty())
+        throw_constraint("RequestItems", "{}", "Member must have length greater than or equal to 1");
     for (const auto& [name, ignored] : items.items()) check_table_name(name);
     return items;
 }
@@ -45,11 +46,13 @@ Json Operations::batch_get_item(const Json& request) {
     const Json& items = request_items(request);
     std::size_t total = 0;
     for (const auto& [name, parameters] : items.items()) {
-        if (!parameters.is_object()) throw_serialization("Expected a KeysAndAttributes structure for " + name);
+        if (!parameters.is_object())
+            throw_serialization("Expected a KeysAndAttributes structure for " + name);
         const Json* keys = optional_array(parameters, "Keys");
         if (!keys) throw_missing_field("requestItems." + name + ".member.keys");
         if (keys->empty()) {
-            throw_constraint("requestItems." + name + ".member.keys", "[]", "Member must have length greater than or equal to 1");
+            throw_constraint("requestItems." + name + ".member.keys", "[]",
+                             "Member must have length greater than or equal to 1");
         }
         total += keys->size();
     }
@@ -71,7 +74,8 @@ Json Operations::batch_get_item(const Json& request) {
         std::set<EncodedKey> seen;
         for (const auto& key : batch.keys) {
             batch.encoded.push_back(key_of_key(*batch.table, key));
-            if (!seen.insert(batch.encoded.back()).second) throw_validation("Provided list of item keys contains duplicates");
+            if (!seen.insert(batch.encoded.back()).second)
+                throw_validation("Provided list of item keys contains duplicates");
         }
         batches.push_back(std::move(batch));
     }
@@ -107,13 +111,17 @@ Json Operations::batch_write_item(const Json& request) {
     for (const auto& [name, requests] : items.items()) {
         if (!requests.is_array()) throw_serialization("Expected a list of WriteRequest for " + name);
         if (requests.empty() || requests.size() > kMaxBatchWriteRequests) {
-            throw_validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must "
-                             "satisfy constraint: [Member must have length less than or equal to 25, Member must have length "
-                             "greater than or equal to 1]");
+            throw_validation(
+                "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map "
+                "value must "
+                "satisfy constraint: [Member must have length less than or equal to 25, Member must have "
+                "length "
+                "greater than or equal to 1]");
         }
         total += requests.size();
     }
-    if (total > kMaxBatchWriteRequests) throw_validation("Too many items requested for the BatchWriteItem call");
+    if (total > kMaxBatchWriteRequests)
+        throw_validation("Too many items requested for the BatchWriteItem call");
 
     std::vector<WriteRequest> writes;
     for (const auto& [name, requests] : items.items()) {
@@ -124,8 +132,10 @@ Json Operations::batch_write_item(const Json& request) {
             const Json* put = optional_object(entry, "PutRequest");
             const Json* remove = optional_object(entry, "DeleteRequest");
             if ((put != nullptr) == (remove != nullptr)) {
-                throw_validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported "
-                                 "datatypes");
+                throw_validation(
+                    "Supplied AttributeValue has more than one datatypes set, must contain exactly one of "
+                    "the supported "
+                    "datatypes");
             }
             WriteRequest write{table, {}, std::nullopt};
             if (put) {
@@ -134,7 +144,8 @@ Json Operations::batch_write_item(const Json& request) {
             } else {
                 write.key = key_of_key(*table, support::validated_key(*remove, "Key"));
             }
-            if (!seen.insert(write.key).second) throw_validation("Provided list of item keys contains duplicates");
+            if (!seen.insert(write.key).second)
+                throw_validation("Provided list of item keys contains duplicates");
             writes.push_back(std::move(write));
         }
     }

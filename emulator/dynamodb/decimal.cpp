@@ -10,7 +10,9 @@ namespace {
 // and is reported as overflow or underflow rather than computed.
 constexpr long kExponentClamp = 100000;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // Magnitude arithmetic on unsigned decimal digit strings of equal length (most significant first).
 std::string add_magnitudes(const std::string& a, const std::string& b) {
@@ -107,8 +109,10 @@ long Decimal::leading_exponent() const {
 
 std::string Decimal::range_error() const {
     if (is_zero()) return {};
-    if (leading_exponent() > 125) return "Number overflow. Attempting to store a number with magnitude larger than supported range";
-    if (leading_exponent() < -130) return "Number underflow. Attempting to store a number with magnitude smaller than supported range";
+    if (leading_exponent() > 125)
+        return "Number overflow. Attempting to store a number with magnitude larger than supported range";
+    if (leading_exponent() < -130)
+        return "Number underflow. Attempting to store a number with magnitude smaller than supported range";
     if (digits_.size() > 38) return "Attempting to store more than 38 significant digits in a Number";
     return {};
 }
@@ -127,7 +131,8 @@ std::string Decimal::to_string() const {
 
 int Decimal::compare(const Decimal& other) const {
     if (negative_ != other.negative_) return negative_ ? -1 : 1;
-    const int magnitude = compare_magnitudes(digits_, leading_exponent(), other.digits_, other.leading_exponent());
+    const int magnitude =
+        compare_magnitudes(digits_, leading_exponent(), other.digits_, other.leading_exponent());
     return negative_ ? -magnitude : magnitude;
 }
 
@@ -164,6 +169,8 @@ Decimal Decimal::operator+(const Decimal& other) const {
     return out;
 }
 
-Decimal Decimal::operator-(const Decimal& other) const { return *this + other.negated(); }
+Decimal Decimal::operator-(const Decimal& other) const {
+    return *this + other.negated();
+}
 
 }  // namespace lambdalab::dynamodb

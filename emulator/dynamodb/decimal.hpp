@@ -9,7 +9,7 @@
 namespace lambdalab::dynamodb {
 
 class Decimal {
-public:
+  public:
     Decimal() = default;  // zero
 
     // Any JSON-ish decimal: [+-]digits[.digits][e[+-]digits], ".5" and "5." too. nullopt when not a number.
@@ -37,7 +37,7 @@ public:
     Decimal operator-(const Decimal& other) const;
     Decimal negated() const;
 
-private:
+  private:
     void normalize();
 
     bool negative_ = false;

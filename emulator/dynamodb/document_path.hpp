@@ -2,11 +2,10 @@
 // Document paths into an item (a.b[2].c): finding, setting and removing the value at a path,
 // DynamoDB's overlap rules for several paths, and projecting an item onto paths.
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace lambdalab::dynamodb {
 

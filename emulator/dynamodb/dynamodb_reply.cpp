@@ -1,9 +1,8 @@
 #include "dynamodb/dynamodb_reply.hpp"
 
 #include <algorithm>
-#include <cctype>
-
 #include <boost/crc.hpp>
+#include <cctype>
 
 #include "common/ids.hpp"
 
@@ -16,14 +15,16 @@ namespace http = net::http;
 // Errors from DynamoDB's front end (before the request reaches DynamoDB proper) carry the
 // service framework's namespace, the others DynamoDB's own.
 std::string qualified_type(const std::string& type) {
-    if (type == "SerializationException" || type == "UnknownOperationException") return "com.amazon.coral.service#" + type;
+    if (type == "SerializationException" || type == "UnknownOperationException")
+        return "com.amazon.coral.service#" + type;
     return "com.amazonaws.dynamodb.v20120810#" + type;
 }
 
 // DynamoDB's request ids are 52 upper-case letters and digits.
 std::string request_id() {
     std::string id = random_hex(52);
-    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(id.begin(), id.end(), id.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return id;
 }
 
@@ -38,7 +39,9 @@ net::Response reply(http::status status, std::string body) {
 
 }  // namespace
 
-net::Response json_reply(const nlohmann::json& body) { return reply(http::status::ok, body.dump()); }
+net::Response json_reply(const nlohmann::json& body) {
+    return reply(http::status::ok, body.dump());
+}
 
 net::Response error_reply(const DynamoError& error) {
     nlohmann::json body = error.extra.is_object() ? error.extra : nlohmann::json::object();

@@ -3,14 +3,13 @@
 // on its own port (8000 by default, like DynamoDB Local), stored in SQLite. It runs on its own
 // thread and event loop, so SQLite work never stalls the Lambda API, and answers after a simulated
 // latency, waited on a timer rather than by blocking the thread.
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
 #include <thread>
-
-#include <boost/asio/io_context.hpp>
 
 #include "dynamodb/latency.hpp"
 #include "dynamodb/operations.hpp"
@@ -32,7 +31,7 @@ struct DynamoDbServiceOptions {
 };
 
 class DynamoDbService {
-public:
+  public:
     // Opens the database, binds the port and starts serving. Throws when either fails.
     explicit DynamoDbService(DynamoDbServiceOptions options);
     ~DynamoDbService();
@@ -41,10 +40,11 @@ public:
 
     std::uint16_t port() const { return port_; }
     const DynamoDbServiceOptions& options() const { return options_; }
-    // Stops accepting, closes connections and joins the thread. Idempotent; not from the service's own thread.
+    // Stops accepting, closes connections and joins the thread. Idempotent; not from the service's own
+    // thread.
     void stop();
 
-private:
+  private:
     void handle(net::Request&& request, net::Responder responder);
     net::Response answer(const net::Request& request);
 

@@ -1,10 +1,9 @@
 #pragma once
 // Parsed DynamoDB expressions. #names and :values are resolved while parsing, so evaluating an
 // expression needs only the item.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "dynamodb/document_path.hpp"
 

@@ -12,9 +12,13 @@ namespace {
     throw_validation("The provided expression refers to an attribute that does not exist in the item");
 }
 
-[[noreturn]] void wrong_data_type() { throw_validation("An operand in the update expression has an incorrect data type"); }
+[[noreturn]] void wrong_data_type() {
+    throw_validation("An operand in the update expression has an incorrect data type");
+}
 
-const std::string& text_of(const Json& value) { return value.begin().value().get_ref<const std::string&>(); }
+const std::string& text_of(const Json& value) {
+    return value.begin().value().get_ref<const std::string&>();
+}
 
 bool compare(const std::string& op, const OperandValue& left, const OperandValue& right) {
     if (op == "=") return left && right && values_equal(*left, *right);
@@ -41,7 +45,8 @@ bool contains(const OperandValue& haystack, const OperandValue& needle) {
     const AttrType type = type_of(*haystack);
     const AttrType needle_type = type_of(*needle);
     const Json& members = haystack->begin().value();
-    if (type == AttrType::S) return needle_type == AttrType::S && text_of(*haystack).find(text_of(*needle)) != std::string::npos;
+    if (type == AttrType::S)
+        return needle_type == AttrType::S && text_of(*haystack).find(text_of(*needle)) != std::string::npos;
     if (is_set(type)) {
         if (needle_type != member_type(type)) return false;
         for (const auto& member : members) {
@@ -63,14 +68,21 @@ OperandValue size_of(const OperandValue& value) {
     const Json& inner = value->begin().value();
     std::size_t size = 0;
     switch (type_of(*value)) {
-        case AttrType::S: size = inner.get_ref<const std::string&>().size(); break;
-        case AttrType::B: size = binary_bytes(inner).size(); break;
+        case AttrType::S:
+            size = inner.get_ref<const std::string&>().size();
+            break;
+        case AttrType::B:
+            size = binary_bytes(inner).size();
+            break;
         case AttrType::SS:
         case AttrType::NS:
         case AttrType::BS:
         case AttrType::L:
-        case AttrType::M: size = inner.size(); break;
-        default: return {};
+        case AttrType::M:
+            size = inner.size();
+            break;
+        default:
+            return {};
     }
     return OperandValue(Json{{"N", std::to_string(size)}});
 }
@@ -125,20 +137,28 @@ OperandValue evaluate_operand(const Node& operand, const Json& item) {
             const Json* found = find_value(item, operand.path);
             return found ? OperandValue(found) : OperandValue();
         }
-        case Node::Kind::Value: return OperandValue(&operand.value);
-        case Node::Kind::Call: return call(operand, item);
-        case Node::Kind::Arithmetic: return arithmetic(operand, item);
-        default: throw_validation("A condition cannot be used as an operand");
+        case Node::Kind::Value:
+            return OperandValue(&operand.value);
+        case Node::Kind::Call:
+            return call(operand, item);
+        case Node::Kind::Arithmetic:
+            return arithmetic(operand, item);
+        default:
+            throw_validation("A condition cannot be used as an operand");
     }
 }
 
 bool evaluate_condition(const Node& condition, const Json& item) {
     switch (condition.kind) {
-        case Node::Kind::And: return evaluate_condition(condition.args[0], item) && evaluate_condition(condition.args[1], item);
-        case Node::Kind::Or: return evaluate_condition(condition.args[0], item) || evaluate_condition(condition.args[1], item);
-        case Node::Kind::Not: return !evaluate_condition(condition.args[0], item);
+        case Node::Kind::And:
+            return evaluate_condition(condition.args[0], item) && evaluate_condition(condition.args[1], item);
+        case Node::Kind::Or:
+            return evaluate_condition(condition.args[0], item) || evaluate_condition(condition.args[1], item);
+        case Node::Kind::Not:
+            return !evaluate_condition(condition.args[0], item);
         case Node::Kind::Compare:
-            return compare(condition.op, evaluate_operand(condition.args[0], item), evaluate_operand(condition.args[1], item));
+            return compare(condition.op, evaluate_operand(condition.args[0], item),
+                           evaluate_operand(condition.args[1], item));
         case Node::Kind::Between: {
             const OperandValue subject = evaluate_operand(condition.args[0], item);
             return compare(">=", subject, evaluate_operand(condition.args[1], item)) &&
@@ -151,8 +171,10 @@ bool evaluate_condition(const Node& condition, const Json& item) {
             }
             return false;
         }
-        case Node::Kind::Call: return evaluate_call(condition, item);
-        default: throw_validation("An operand cannot be used as a condition");
+        case Node::Kind::Call:
+            return evaluate_call(condition, item);
+        default:
+            throw_validation("An operand cannot be used as a condition");
     }
 }
 

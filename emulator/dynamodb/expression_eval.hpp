@@ -1,9 +1,8 @@
 #pragma once
 // Evaluating parsed expressions against an item: conditions (true/false, DynamoDB's semantics for
 // missing attributes and mismatched types) and the operands of updates.
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "dynamodb/expression.hpp"
 
@@ -11,7 +10,7 @@ namespace lambdalab::dynamodb {
 
 // A value an operand produced: borrowed from the item or the expression, or computed.
 class OperandValue {
-public:
+  public:
     OperandValue() = default;  // missing: the operand names an attribute the item lacks
     explicit OperandValue(const Json* borrowed) : borrowed_(borrowed) {}
     explicit OperandValue(Json owned) : owned_(std::move(owned)) {}
@@ -20,7 +19,7 @@ public:
     const Json& operator*() const { return borrowed_ ? *borrowed_ : *owned_; }
     const Json* operator->() const { return &**this; }
 
-private:
+  private:
     const Json* borrowed_ = nullptr;
     std::optional<Json> owned_;
 };

@@ -2,18 +2,17 @@
 // A request's ExpressionAttributeNames (#n -> name) and ExpressionAttributeValues (:v -> value),
 // validated up front, with a record of which ones the expressions used: DynamoDB rejects unused ones.
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace lambdalab::dynamodb {
 
 using Json = nlohmann::json;
 
 class ExpressionInputs {
-public:
+  public:
     ExpressionInputs() = default;
     // Reads ExpressionAttributeNames and ExpressionAttributeValues from `request` (either may be absent).
     explicit ExpressionInputs(const Json& request);
@@ -26,7 +25,7 @@ public:
     // whether the request had an expression at all (DynamoDB words the error differently).
     void check_all_used(bool any_expression) const;
 
-private:
+  private:
     std::map<std::string, std::string> names_;
     std::map<std::string, Json> values_;
     std::set<std::string> used_names_;

@@ -18,13 +18,18 @@ struct Token {
     std::string text;
 };
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_word_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
+               return std::toupper(static_cast<unsigned char>(x)) ==
+                      std::toupper(static_cast<unsigned char>(y));
            });
 }
+
+constexpr std::size_t kMaxExpressionBytes = 4096;
 
 enum class FunctionRole { Condition, ConditionOperand, UpdateOperand };
 
@@ -50,13 +55,19 @@ const FunctionInfo* find_function(std::string_view name) {
 
 std::string describe_value(const Json& value) {
     const Json& inner = value.begin().value();
-    return "{" + value.begin().key() + ":" + (inner.is_string() ? inner.get<std::string>() : inner.dump()) + "}";
+    return "{" + value.begin().key() + ":" + (inner.is_string() ? inner.get<std::string>() : inner.dump()) +
+           "}";
 }
 
 class Parser {
-public:
+  public:
     Parser(std::string_view text, ExpressionInputs& inputs, std::string_view expression)
         : inputs_(inputs), expression_(expression) {
+        // DynamoDB's limit; it also bounds how deep the recursive descent can go.
+        if (text.size() > kMaxExpressionBytes) {
+            fail("Expression size has exceeded the maximum allowed size; expression size: " +
+                 std::to_string(text.size()));
+        }
         tokenize(text);
         if (tokens_.size() == 1) fail("The expression can not be empty;");
     }
@@ -73,12 +84,15 @@ public:
         while (peek().kind != Token::Kind::End) {
             const Token& keyword = peek();
             std::optional<UpdateAction::Kind> kind;
-            for (const auto& [word, k] : {std::pair{"SET", UpdateAction::Kind::Set}, std::pair{"REMOVE", UpdateAction::Kind::Remove},
-                                          std::pair{"ADD", UpdateAction::Kind::Add}, std::pair{"DELETE", UpdateAction::Kind::Delete}}) {
+            for (const auto& [word, k] :
+                 {std::pair{"SET", UpdateAction::Kind::Set}, std::pair{"REMOVE", UpdateAction::Kind::Remove},
+                  std::pair{"ADD", UpdateAction::Kind::Add},
+                  std::pair{"DELETE", UpdateAction::Kind::Delete}}) {
                 if (keyword.kind == Token::Kind::Identifier && equals_ignoring_case(keyword.text, word)) {
                     kind = k;
                     if (std::find(seen.begin(), seen.end(), word) != seen.end()) {
-                        fail(std::string("The \"") + word + "\" section can only be used once in an update expression;");
+                        fail(std::string("The \"") + word +
+                             "\" section can only be used once in an update expression;");
                     }
                     seen.emplace_back(word);
                 }
@@ -102,7 +116,7 @@ public:
         return paths;
     }
 
-private:
+  private:
     void tokenize(std::string_view text) {
         std::size_t i = 0;
         while (i < text.size()) {
@@ -142,11 +156,14 @@ private:
     }
 
     [[noreturn]] void lexical_error(std::string_view character) {
-        const std::string near = tokens_.empty() ? std::string(character) : tokens_.back().text + std::string(character);
+        const std::string near =
+            tokens_.empty() ? std::string(character) : tokens_.back().text + std::string(character);
         fail("Syntax error; token: \"" + std::string(character) + "\", near: \"" + near + "\"");
     }
 
-    [[noreturn]] void fail(const std::string& message) { throw_validation("Invalid " + std::string(expression_) + ": " + message); }
+    [[noreturn]] void fail(const std::string& message) {
+        throw_validation("Invalid " + std::string(expression_) + ": " + message);
+    }
 
     [[noreturn]] void syntax_error() {
         const Token& token = peek();
@@ -155,7 +172,9 @@ private:
         fail("Syntax error; token: \"" + token.text + "\", near: \"" + near + "\"");
     }
 
-    const Token& peek(std::size_t ahead = 0) const { return tokens_[std::min(position_ + ahead, tokens_.size() - 1)]; }
+    const Token& peek(std::size_t ahead = 0) const {
+        return tokens_[std::min(position_ + ahead, tokens_.size() - 1)];
+    }
     void advance() {
         if (position_ + 1 < tokens_.size()) ++position_;
     }
@@ -171,7 +190,8 @@ private:
         if (!accept_symbol(symbol)) syntax_error();
     }
     bool accept_keyword(std::string_view keyword) {
-        if (peek().kind != Token::Kind::Identifier || !equals_ignoring_case(peek().text, keyword)) return false;
+        if (peek().kind != Token::Kind::Identifier || !equals_ignoring_case(peek().text, keyword))
+            return false;
         advance();
         return true;
     }
@@ -189,7 +209,8 @@ private:
             return name;
         }
         if (token.kind != Token::Kind::Identifier) syntax_error();
-        if (is_reserved_word(token.text)) fail("Attribute name is a reserved keyword; reserved keyword: " + token.text);
+        if (is_reserved_word(token.text))
+            fail("Attribute name is a reserved keyword; reserved keyword: " + token.text);
         std::string name = token.text;
         advance();
         return name;
@@ -255,7 +276,8 @@ private:
         Node node{Node::Kind::Call, {}, {}, name, {}};
         if (!is_symbol(")")) {
             do {
-                node.args.push_back(role == FunctionRole::UpdateOperand ? update_operand() : condition_operand());
+                node.args.push_back(role == FunctionRole::UpdateOperand ? update_operand()
+                                                                        : condition_operand());
             } while (accept_symbol(","));
         }
         expect_symbol(")");
@@ -268,21 +290,23 @@ private:
     }
 
     void require_path(const Node& node, const Node& arg) {
-        if (arg.kind != Node::Kind::Path) fail("Operator or function requires a document path; operator or function: " + node.op);
+        if (arg.kind != Node::Kind::Path)
+            fail("Operator or function requires a document path; operator or function: " + node.op);
     }
 
     void require_value_type(const std::string& op, const Node& arg, std::initializer_list<AttrType> allowed) {
         if (arg.kind != Node::Kind::Value) return;
         const AttrType type = type_of(arg.value);
         if (std::find(allowed.begin(), allowed.end(), type) != allowed.end()) return;
-        fail("Incorrect operand type for operator or function; operator or function: " + op + ", operand type: " +
-             std::string(type_word(type)));
+        fail("Incorrect operand type for operator or function; operator or function: " + op +
+             ", operand type: " + std::string(type_word(type)));
     }
 
     // The checks DynamoDB makes before looking at any item.
     void check_call(const Node& node) {
         const std::string& op = node.op;
-        if (op == "attribute_exists" || op == "attribute_not_exists" || op == "size") require_path(node, node.args[0]);
+        if (op == "attribute_exists" || op == "attribute_not_exists" || op == "size")
+            require_path(node, node.args[0]);
         if (op == "if_not_exists") require_path(node, node.args[0]);
         if (op == "attribute_type") {
             require_path(node, node.args[0]);
@@ -290,7 +314,8 @@ private:
             if (node.args[1].kind == Node::Kind::Value) {
                 const auto& type = node.args[1].value.begin().value().get_ref<const std::string&>();
                 if (!type_from_name(type)) {
-                    fail("Invalid attribute type name found; type: " + type + ", valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }");
+                    fail("Invalid attribute type name found; type: " + type +
+                         ", valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }");
                 }
             }
         }
@@ -308,7 +333,8 @@ private:
 
     Node condition() {
         Node left = conjunction();
-        while (accept_keyword("OR")) left = Node{Node::Kind::Or, {}, {}, {}, {std::move(left), conjunction()}};
+        while (accept_keyword("OR"))
+            left = Node{Node::Kind::Or, {}, {}, {}, {std::move(left), conjunction()}};
         return left;
     }
 
@@ -335,14 +361,16 @@ private:
         }
         Node left = condition_operand();
         for (const char* op : {"=", "<>", "<", "<=", ">", ">="}) {
-            if (accept_symbol(op)) return Node{Node::Kind::Compare, {}, {}, op, {std::move(left), condition_operand()}};
+            if (accept_symbol(op))
+                return Node{Node::Kind::Compare, {}, {}, op, {std::move(left), condition_operand()}};
         }
         if (accept_keyword("BETWEEN")) {
             Node lower = condition_operand();
             if (!accept_keyword("AND")) syntax_error();
             Node upper = condition_operand();
             check_between_bounds(lower, upper);
-            return Node{Node::Kind::Between, {}, {}, {}, {std::move(left), std::move(lower), std::move(upper)}};
+            return Node{
+                Node::Kind::Between, {}, {}, {}, {std::move(left), std::move(lower), std::move(upper)}};
         }
         if (accept_keyword("IN")) {
             expect_symbol("(");
@@ -352,7 +380,8 @@ private:
             } while (accept_symbol(","));
             expect_symbol(")");
             if (node.args.size() > 101) {
-                fail("The IN operator is provided with too many operands; number of operands: " + std::to_string(node.args.size() - 1));
+                fail("The IN operator is provided with too many operands; number of operands: " +
+                     std::to_string(node.args.size() - 1));
             }
             return node;
         }
@@ -366,9 +395,12 @@ private:
         if (lower.kind != Node::Kind::Value || upper.kind != Node::Kind::Value) return;
         const auto order = compare_values(lower.value, upper.value);
         if (order && *order > 0) {
-            fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: "
-                 "AttributeValue: " + describe_value(lower.value) + ", upper bound operand: AttributeValue: " +
-                 describe_value(upper.value));
+            fail(
+                "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower "
+                "bound operand: "
+                "AttributeValue: " +
+                describe_value(lower.value) +
+                ", upper bound operand: AttributeValue: " + describe_value(upper.value));
         }
     }
 
@@ -392,7 +424,8 @@ private:
                 action.value = std::move(left);
                 break;
             }
-            case UpdateAction::Kind::Remove: break;
+            case UpdateAction::Kind::Remove:
+                break;
             case UpdateAction::Kind::Add:
             case UpdateAction::Kind::Delete: {
                 if (peek().kind != Token::Kind::ValueRef) syntax_error();
@@ -401,7 +434,8 @@ private:
                 const bool allowed = is_set(type) || (kind == UpdateAction::Kind::Add && type == AttrType::N);
                 if (!allowed) {
                     fail(std::string("Incorrect operand type for operator or function; operator: ") +
-                         (kind == UpdateAction::Kind::Add ? "ADD" : "DELETE") + ", operand type: " + std::string(type_word(type)));
+                         (kind == UpdateAction::Kind::Add ? "ADD" : "DELETE") +
+                         ", operand type: " + std::string(type_word(type)));
                 }
                 break;
             }

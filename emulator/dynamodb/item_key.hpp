@@ -1,9 +1,8 @@
 #pragma once
 // The primary key of an item, taken from an Item (PutItem) or a Key parameter (GetItem, ...) with
 // DynamoDB's checks and messages, and encoded for the store (see key_codec.hpp).
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "dynamodb/table_definition.hpp"
 

@@ -17,8 +17,10 @@ namespace {
 
 const Json kNoItem = Json::object();
 
-void check_condition(const std::optional<Node>& condition, const Json& request, const std::optional<StoredItem>& old) {
-    if (condition && !evaluate_condition(*condition, old ? old->item : kNoItem)) support::condition_failed(request, old);
+void check_condition(const std::optional<Node>& condition, const Json& request,
+                     const std::optional<StoredItem>& old) {
+    if (condition && !evaluate_condition(*condition, old ? old->item : kNoItem))
+        support::condition_failed(request, old);
 }
 
 }  // namespace
@@ -71,26 +73,16 @@ Json Operations::update_item(const Json& request) {
     if (const auto text = optional_string(request, "UpdateExpression")) update = parse_update(*text, inputs);
     const auto condition = support::condition(request, "ConditionExpression", inputs);
     inputs.check_all_used(update || condition);
-    const std::string returns = support::return_values(request, {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"});
+    const std::string returns =
+        support::return_values(request, {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"});
 
     const auto table = require_table(name);
     const EncodedKey key = key_of_key(*table, key_parameter);
-    if (update) {
-        for (const auto& action : update->actions) {
-            if (table->is_key(action.path.attribute())) {
-                throw_validation("One or more parameter values were invalid: Cannot update attribute " + action.path.attribute() +
-                                 ". This attribute is part of the key");
-            }
-        }
-    }
+    if (update) support::check_key_unchanged(*table, *update);
     const auto old = store_.get_item(table->id, key);
     check_condition(condition, request, old);
-
-    // An update of an item that does not exist creates it, starting from its key.
-    Json item = old ? old->item : key_parameter;
-    if (update) item = apply_update(*update, item);
+    const Json item = support::updated_item(old, key_parameter, update);
     const std::size_t size = item_size(item);
-    if (size > kMaxItemSize) throw_validation("Item size to update has exceeded the maximum allowed size");
     store_.put_item(table->id, key, item, size);
 
     Json attributes;

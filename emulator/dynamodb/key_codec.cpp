@@ -52,12 +52,17 @@ std::string encode_number(const std::string& text) {
 std::string encode_key_value(const Json& value) {
     const Json& inner = value.begin().value();
     switch (type_of(value)) {
-        case AttrType::N: return encode_number(inner.get<std::string>());
-        case AttrType::B: return hex(binary_bytes(inner));
-        default: return hex(inner.get<std::string>());
+        case AttrType::N:
+            return encode_number(inner.get<std::string>());
+        case AttrType::B:
+            return hex(binary_bytes(inner));
+        default:
+            return hex(inner.get<std::string>());
     }
 }
 
-std::string prefix_upper_bound(const std::string& prefix) { return prefix + "g"; }
+std::string prefix_upper_bound(const std::string& prefix) {
+    return prefix + "g";
+}
 
 }  // namespace lambdalab::dynamodb

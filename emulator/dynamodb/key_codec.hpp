@@ -2,9 +2,8 @@
 // Key values as SQLite TEXT whose byte order is DynamoDB's key order, so that a Query on a sort-key
 // range is an index range scan: strings by UTF-8 bytes and binaries by bytes (both as lower-case
 // hex, which keeps byte order), numbers numerically (a sign, a biased exponent, then the digits).
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "dynamodb/attribute_value.hpp"
 

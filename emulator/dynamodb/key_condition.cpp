@@ -19,10 +19,14 @@ void flatten(const Node& node, std::vector<const Node*>& terms) {
             flatten(node.args[0], terms);
             flatten(node.args[1], terms);
             return;
-        case Node::Kind::Or: invalid_operator("OR");
-        case Node::Kind::Not: invalid_operator("NOT");
-        case Node::Kind::In: invalid_operator("IN");
-        default: terms.push_back(&node);
+        case Node::Kind::Or:
+            invalid_operator("OR");
+        case Node::Kind::Not:
+            invalid_operator("NOT");
+        case Node::Kind::In:
+            invalid_operator("IN");
+        default:
+            terms.push_back(&node);
     }
 }
 
@@ -44,12 +48,15 @@ std::string mirrored(const std::string& op) {
 Term read_term(const Node& node) {
     Term term;
     const auto take_value = [&](const Node& operand) {
-        if (operand.kind != Node::Kind::Value) throw_validation("Invalid KeyConditionExpression: Query key condition not supported");
+        if (operand.kind != Node::Kind::Value)
+            throw_validation("Invalid KeyConditionExpression: Query key condition not supported");
         term.values.push_back(&operand.value);
     };
     const auto take_path = [&](const Node& operand) {
-        if (operand.kind != Node::Kind::Path) throw_validation("Invalid KeyConditionExpression: Query key condition not supported");
-        if (operand.path.elements.size() != 1) throw_validation("KeyConditionExpressions cannot contain nested key attributes");
+        if (operand.kind != Node::Kind::Path)
+            throw_validation("Invalid KeyConditionExpression: Query key condition not supported");
+        if (operand.path.elements.size() != 1)
+            throw_validation("KeyConditionExpressions cannot contain nested key attributes");
         term.path = &operand.path;
     };
     switch (node.kind) {
@@ -77,13 +84,15 @@ Term read_term(const Node& node) {
             take_value(node.args[1]);
             term.op = "begins_with";
             return term;
-        default: throw_validation("Invalid KeyConditionExpression: Query key condition not supported");
+        default:
+            throw_validation("Invalid KeyConditionExpression: Query key condition not supported");
     }
 }
 
 void check_type(const KeyAttribute& key, const Json& value) {
     if (type_of(value) != key.type) {
-        throw_validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+        throw_validation(
+            "One or more parameter values were invalid: Condition parameter type does not match schema type");
     }
 }
 
@@ -104,8 +113,10 @@ SortKeyRange range_of(const Term& term, const KeyAttribute& key) {
         range.upper = encode_key_value(*term.values[1]);
     } else {  // begins_with: every encoding with this prefix, which key_codec keeps contiguous
         if (key.type == AttrType::N) {
-            throw_validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or "
-                             "function: begins_with, operand type: NUMBER");
+            throw_validation(
+                "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator "
+                "or "
+                "function: begins_with, operand type: NUMBER");
         }
         range.lower = first;
         range.upper = prefix_upper_bound(first);
@@ -128,7 +139,8 @@ KeyConditionPlan plan_key_condition(const Node& condition, const TableDefinition
     bool names_other_attribute = false;
     for (const auto& term : terms) {
         const std::string& name = term.path->attribute();
-        const Term** slot = name == table.hash.name ? &hash : (table.range && name == table.range->name ? &range : nullptr);
+        const Term** slot =
+            name == table.hash.name ? &hash : (table.range && name == table.range->name ? &range : nullptr);
         if (!slot) {
             names_other_attribute = true;
             continue;
@@ -138,7 +150,8 @@ KeyConditionPlan plan_key_condition(const Node& condition, const TableDefinition
     }
     if (!hash) throw_validation("Query condition missed key schema element: " + table.hash.name);
     if (names_other_attribute) {
-        throw_validation("Query condition missed key schema element: " + (table.range ? table.range->name : table.hash.name));
+        if (!table.range) throw_validation("Query key condition not supported");
+        throw_validation("Query condition missed key schema element: " + table.range->name);
     }
     if (hash->op != "=") throw_validation("Query key condition not supported");
     check_type(table.hash, *hash->values[0]);

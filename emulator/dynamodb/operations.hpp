@@ -2,12 +2,11 @@
 // The DynamoDB operations on parsed JSON requests, independent of HTTP: each takes the request
 // body and returns the response body, or throws DynamoException. Runs on one thread.
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "dynamodb/expression.hpp"
 #include "dynamodb/expression_inputs.hpp"
@@ -24,14 +23,14 @@ struct OperationsOptions {
 };
 
 class Operations {
-public:
+  public:
     Operations(TableStore& store, OperationsOptions options);
 
     // Whether `operation` (the part of X-Amz-Target after "DynamoDB_20120810.") is implemented.
     static bool supports(std::string_view operation);
     Json run(std::string_view operation, const Json& request);
 
-private:
+  private:
     // table_operations.cpp
     Json create_table(const Json& request);
     Json describe_table(const Json& request);
@@ -48,6 +47,9 @@ private:
     // batch_operations.cpp
     Json batch_get_item(const Json& request);
     Json batch_write_item(const Json& request);
+    // transaction_operations.cpp
+    Json transact_write_items(const Json& request);
+    Json transact_get_items(const Json& request);
 
     std::shared_ptr<const TableDefinition> require_table(const std::string& name, bool name_in_error = false);
     std::string table_arn(const std::string& name) const;
@@ -72,6 +74,12 @@ void reject_legacy(const Json& request);
 [[noreturn]] void condition_failed(const Json& request, const std::optional<StoredItem>& old);
 // ReturnValues, checked against what this operation allows.
 std::string return_values(const Json& request, const std::vector<std::string>& allowed);
+// UpdateItem may not touch the key attributes.
+void check_key_unchanged(const TableDefinition& table, const UpdateExpression& update);
+// The item an update leaves: the old item (or, when there is none, just its key) with the update
+// applied, its size checked.
+Json updated_item(const std::optional<StoredItem>& old, const Json& key,
+                  const std::optional<UpdateExpression>& update);
 
 }  // namespace support
 

@@ -34,13 +34,16 @@ ReadRequest read_request(const Json& request, ExpressionInputs& inputs) {
     support::reject_legacy(request);
     out.limit = optional_integer(request, "Limit");
     if (out.limit && *out.limit < 1) {
-        throw_constraint("Limit", std::to_string(*out.limit), "Member must have value greater than or equal to 1");
+        throw_constraint("Limit", std::to_string(*out.limit),
+                         "Member must have value greater than or equal to 1");
     }
     out.filter = support::condition(request, "FilterExpression", inputs);
     out.projection = support::projection(request, inputs);
     out.consistent = optional_bool(request, "ConsistentRead").value_or(false);
-    const auto select = optional_enum(request, "Select", {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
-    if (select == "ALL_PROJECTED_ATTRIBUTES") throw_validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+    const auto select = optional_enum(
+        request, "Select", {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
+    if (select == "ALL_PROJECTED_ATTRIBUTES")
+        throw_validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
     if (select == "COUNT" && out.projection) {
         throw_validation("Cannot specify the ProjectionExpression when choosing to get only the Count");
     }
@@ -48,7 +51,9 @@ ReadRequest read_request(const Json& request, ExpressionInputs& inputs) {
         throw_validation("Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES");
     }
     if (select == "SPECIFIC_ATTRIBUTES" && !out.projection) {
-        throw_validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+        throw_validation(
+            "Must specify the AttributesToGet or ProjectionExpression when choosing to get "
+            "SPECIFIC_ATTRIBUTES");
     }
     out.count_only = select == "COUNT";
     return out;
@@ -69,7 +74,7 @@ void collect_attributes(const Node& node, std::vector<std::string>& out) {
 
 // Builds one page of results as rows arrive.
 class Page {
-public:
+  public:
     Page(const TableDefinition& table, const ReadRequest& request) : table_(table), request_(request) {}
 
     // False once the page is full (Limit items evaluated, or 1 MB read).
@@ -78,7 +83,8 @@ public:
         bytes_ += row.size;
         if (!request_.filter || evaluate_condition(*request_.filter, row.item)) {
             ++count_;
-            if (!request_.count_only) items_.push_back(request_.projection ? project(row.item, *request_.projection) : row.item);
+            if (!request_.count_only)
+                items_.push_back(request_.projection ? project(row.item, *request_.projection) : row.item);
         }
         const bool full = (request_.limit && scanned_ >= *request_.limit) || bytes_ >= kMaxPageBytes;
         if (full) last_key_ = key_attributes(table_, row.item);
@@ -93,7 +99,7 @@ public:
         return out;
     }
 
-private:
+  private:
     const TableDefinition& table_;
     const ReadRequest& request_;
     Json items_ = Json::array();
@@ -128,7 +134,9 @@ Json Operations::query(const Json& request) {
     ExpressionInputs inputs(request);
     const ReadRequest read = read_request(request, inputs);
     const auto key_text = optional_string(request, "KeyConditionExpression");
-    if (!key_text) throw_validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    if (!key_text)
+        throw_validation(
+            "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
     const Node key_condition = parse_condition(*key_text, inputs, "KeyConditionExpression");
     inputs.check_all_used(true);
     const bool forward = optional_bool(request, "ScanIndexForward").value_or(true);
@@ -140,18 +148,22 @@ Json Operations::query(const Json& request) {
         collect_attributes(*read.filter, attributes);
         for (const auto& attribute : attributes) {
             if (table->is_key(attribute)) {
-                throw_validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + attribute);
+                throw_validation(
+                    "Filter Expression can only contain non-primary key attributes: Primary key attribute: " +
+                    attribute);
             }
         }
     }
     const KeyConditionPlan plan = plan_key_condition(key_condition, *table);
     const auto start = start_key(request, *table);
     if (start && start->hash != plan.hash) {
-        throw_validation("The provided starting key is outside query boundaries based on provided conditions");
+        throw_validation(
+            "The provided starting key is outside query boundaries based on provided conditions");
     }
 
     Page page(*table, read);
-    store_.query(table->id, plan.hash, plan.range, forward, start ? std::optional(start->range) : std::nullopt,
+    store_.query(table->id, plan.hash, plan.range, forward,
+                 start ? std::optional(start->range) : std::nullopt,
                  [&](StoredItem&& row) { return page.add(std::move(row)); });
     return page.response(request);
 }
@@ -163,17 +175,23 @@ Json Operations::scan(const Json& request) {
     const auto segment = optional_integer(request, "Segment");
     const auto total = optional_integer(request, "TotalSegments");
     if (segment && !total) {
-        throw_validation("The TotalSegments parameter is required but was not present in the request when parameter Segment is present");
+        throw_validation(
+            "The TotalSegments parameter is required but was not present in the request when parameter "
+            "Segment is present");
     }
     if (total && !segment) {
-        throw_validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+        throw_validation(
+            "The Segment parameter is required but was not present in the request when parameter "
+            "TotalSegments is present");
     }
     if (total && (*total < 1 || *total > 1000000)) {
-        throw_constraint("TotalSegments", std::to_string(*total), "Member must have value between 1 and 1000000");
+        throw_constraint("TotalSegments", std::to_string(*total),
+                         "Member must have value between 1 and 1000000");
     }
     if (segment && (*segment < 0 || *segment >= *total)) {
-        throw_validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
-                         std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
+        throw_validation(
+            "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
+            std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
     }
 
     const auto table = require_table(read.table);
@@ -182,7 +200,9 @@ Json Operations::scan(const Json& request) {
     Page page(*table, read);
     // Parallel scans split the table by a hash of the partition key, as DynamoDB splits it by partition.
     store_.scan(table->id, start, [&](StoredItem&& row) {
-        if (total && fnv1a(row.key.hash) % static_cast<std::uint64_t>(*total) != static_cast<std::uint64_t>(*segment)) return true;
+        if (total &&
+            fnv1a(row.key.hash) % static_cast<std::uint64_t>(*total) != static_cast<std::uint64_t>(*segment))
+            return true;
         return page.add(std::move(row));
     });
     return page.response(request);

@@ -2,22 +2,23 @@
 // Typed access to the fields of a DynamoDB JSON request, failing the way DynamoDB does: a field of
 // the wrong JSON type is a SerializationException, a missing required one a ValidationException.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace lambdalab::dynamodb {
 
 using Json = nlohmann::json;
 
-// "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"
+// "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be
+// null"
 [[noreturn]] void throw_missing_field(std::string_view field);
 
 // DynamoDB's "Value 'x' at 'field' failed to satisfy constraint: <constraint>" for one field.
-[[noreturn]] void throw_constraint(std::string_view field, const std::string& value, std::string_view constraint);
+[[noreturn]] void throw_constraint(std::string_view field, const std::string& value,
+                                   std::string_view constraint);
 
 // TableName, checked for length and characters; a table ARN is accepted and reduced to its name.
 std::string table_name(const Json& request, std::string_view field = "TableName");
@@ -33,6 +34,7 @@ const Json* optional_array(const Json& request, std::string_view field);
 const Json& required_object(const Json& request, std::string_view field);
 
 // An enum-valued field: nullopt when absent, ValidationException when not one of `allowed`.
-std::optional<std::string> optional_enum(const Json& request, std::string_view field, const std::vector<std::string>& allowed);
+std::optional<std::string> optional_enum(const Json& request, std::string_view field,
+                                         const std::vector<std::string>& allowed);
 
 }  // namespace lambdalab::dynamodb

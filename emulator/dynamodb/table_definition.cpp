@@ -19,8 +19,9 @@ std::vector<KeyElement> key_schema(const Json& request) {
     const Json* schema = optional_array(request, "KeySchema");
     if (!schema) throw_missing_field("KeySchema");
     if (schema->empty() || schema->size() > 2) {
-        throw_constraint("KeySchema", schema->dump(), schema->empty() ? "Member must have length greater than or equal to 1"
-                                                                      : "Member must have length less than or equal to 2");
+        throw_constraint("KeySchema", schema->dump(),
+                         schema->empty() ? "Member must have length greater than or equal to 1"
+                                         : "Member must have length less than or equal to 2");
     }
     std::vector<KeyElement> out;
     for (std::size_t i = 0; i < schema->size(); ++i) {
@@ -32,7 +33,8 @@ std::vector<KeyElement> key_schema(const Json& request) {
         if (!type) throw_missing_field("keySchema." + std::to_string(i + 1) + ".member.keyType");
         out.push_back({*name, *type});
     }
-    if (out[0].key_type != "HASH") throw_validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    if (out[0].key_type != "HASH")
+        throw_validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
     if (out.size() == 2 && out[1].key_type != "RANGE") {
         throw_validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
     }
@@ -55,7 +57,8 @@ std::vector<KeyAttribute> attribute_definitions(const Json& request) {
         const auto type = optional_string(definition, "AttributeType");
         if (!type) throw_missing_field(prefix + "attributeType");
         if (*type != "S" && *type != "N" && *type != "B") {
-            throw_constraint(prefix + "attributeType", *type, "Member must satisfy enum value set: [B, N, S]");
+            throw_constraint(prefix + "attributeType", *type,
+                             "Member must satisfy enum value set: [B, N, S]");
         }
         for (const auto& earlier : out) {
             if (earlier.name == *name) {
@@ -68,23 +71,32 @@ std::vector<KeyAttribute> attribute_definitions(const Json& request) {
 }
 
 void read_billing(const Json& request, TableDefinition& table) {
-    table.billing_mode = optional_enum(request, "BillingMode", {"PROVISIONED", "PAY_PER_REQUEST"}).value_or("PROVISIONED");
+    table.billing_mode =
+        optional_enum(request, "BillingMode", {"PROVISIONED", "PAY_PER_REQUEST"}).value_or("PROVISIONED");
     const Json* throughput = optional_object(request, "ProvisionedThroughput");
     if (table.billing_mode == "PAY_PER_REQUEST") {
         if (throughput) {
-            throw_validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-                             "specified when BillingMode is PAY_PER_REQUEST");
+            throw_validation(
+                "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits "
+                "can be "
+                "specified when BillingMode is PAY_PER_REQUEST");
         }
         return;
     }
     const auto read = throughput ? optional_integer(*throughput, "ReadCapacityUnits") : std::nullopt;
     const auto write = throughput ? optional_integer(*throughput, "WriteCapacityUnits") : std::nullopt;
     if (!read || !write) {
-        throw_validation("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be "
-                         "specified when BillingMode is PROVISIONED");
+        throw_validation(
+            "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both "
+            "be "
+            "specified when BillingMode is PROVISIONED");
     }
-    if (*read < 1) throw_constraint("provisionedThroughput.readCapacityUnits", std::to_string(*read), "Member must have value greater than or equal to 1");
-    if (*write < 1) throw_constraint("provisionedThroughput.writeCapacityUnits", std::to_string(*write), "Member must have value greater than or equal to 1");
+    if (*read < 1)
+        throw_constraint("provisionedThroughput.readCapacityUnits", std::to_string(*read),
+                         "Member must have value greater than or equal to 1");
+    if (*write < 1)
+        throw_constraint("provisionedThroughput.writeCapacityUnits", std::to_string(*write),
+                         "Member must have value greater than or equal to 1");
     table.read_capacity = *read;
     table.write_capacity = *write;
 }
@@ -103,8 +115,8 @@ TableDefinition parse_create_table(const Json& request) {
 
     for (const char* unsupported : {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"}) {
         if (const Json* indexes = optional_array(request, unsupported); indexes && !indexes->empty()) {
-            throw_validation(std::string("lambdalab's DynamoDB does not support secondary indexes yet (") + unsupported +
-                             "); create the table without them");
+            throw_validation(std::string("lambdalab's DynamoDB does not support secondary indexes yet (") +
+                             unsupported + "); create the table without them");
         }
     }
 
@@ -112,7 +124,8 @@ TableDefinition parse_create_table(const Json& request) {
     for (const auto& definition : definitions) defined += (defined.empty() ? "" : ", ") + definition.name;
     std::vector<KeyAttribute> resolved;
     for (const auto& key : keys) {
-        auto match = std::find_if(definitions.begin(), definitions.end(), [&](const KeyAttribute& d) { return d.name == key.name; });
+        auto match = std::find_if(definitions.begin(), definitions.end(),
+                                  [&](const KeyAttribute& d) { return d.name == key.name; });
         if (match == definitions.end()) {
             missing += (missing.empty() ? "" : ", ") + key.name;
         } else {
@@ -120,12 +133,16 @@ TableDefinition parse_create_table(const Json& request) {
         }
     }
     if (!missing.empty()) {
-        throw_validation("One or more parameter values were invalid: Some index key attributes are not defined in "
-                         "AttributeDefinitions. Keys: [" + missing + "], AttributeDefinitions: [" + defined + "]");
+        throw_validation(
+            "One or more parameter values were invalid: Some index key attributes are not defined in "
+            "AttributeDefinitions. Keys: [" +
+            missing + "], AttributeDefinitions: [" + defined + "]");
     }
     if (definitions.size() != keys.size()) {
-        throw_validation("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match "
-                         "number of attributes defined in AttributeDefinitions");
+        throw_validation(
+            "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly "
+            "match "
+            "number of attributes defined in AttributeDefinitions");
     }
     table.hash = resolved[0];
     if (resolved.size() == 2) table.range = resolved[1];
@@ -149,7 +166,8 @@ TableDefinition TableDefinition::from_json(const Json& stored) {
     TableDefinition table;
     table.name = stored.at("name").get<std::string>();
     const auto key = [](const Json& j) {
-        return KeyAttribute{j.at("AttributeName").get<std::string>(), *type_from_name(j.at("AttributeType").get<std::string>())};
+        return KeyAttribute{j.at("AttributeName").get<std::string>(),
+                            *type_from_name(j.at("AttributeType").get<std::string>())};
     };
     table.hash = key(stored.at("hash"));
     if (stored.contains("range")) table.range = key(stored.at("range"));
@@ -161,7 +179,8 @@ TableDefinition TableDefinition::from_json(const Json& stored) {
     return table;
 }
 
-Json table_description(const TableDefinition& table, const TableStats& stats, std::string_view status, const std::string& arn) {
+Json table_description(const TableDefinition& table, const TableStats& stats, std::string_view status,
+                       const std::string& arn) {
     Json attributes = Json::array({key_attribute_json(table.hash)});
     Json schema = Json::array({Json{{"AttributeName", table.hash.name}, {"KeyType", "HASH"}}});
     if (table.range) {
@@ -174,14 +193,17 @@ Json table_description(const TableDefinition& table, const TableStats& stats, st
              {"TableStatus", status},
              {"CreationDateTime", table.created_at},
              {"ProvisionedThroughput",
-              {{"NumberOfDecreasesToday", 0}, {"ReadCapacityUnits", table.read_capacity}, {"WriteCapacityUnits", table.write_capacity}}},
+              {{"NumberOfDecreasesToday", 0},
+               {"ReadCapacityUnits", table.read_capacity},
+               {"WriteCapacityUnits", table.write_capacity}}},
              {"TableSizeBytes", stats.size_bytes},
              {"ItemCount", stats.item_count},
              {"TableArn", arn},
              {"TableId", table.table_id},
              {"DeletionProtectionEnabled", false}};
     if (table.billing_mode == "PAY_PER_REQUEST") {
-        out["BillingModeSummary"] = {{"BillingMode", "PAY_PER_REQUEST"}, {"LastUpdateToPayPerRequestDateTime", table.created_at}};
+        out["BillingModeSummary"] = {{"BillingMode", "PAY_PER_REQUEST"},
+                                     {"LastUpdateToPayPerRequestDateTime", table.created_at}};
     }
     return out;
 }

@@ -2,11 +2,10 @@
 // A table's schema as CreateTable declared it (key schema, billing), its validation with DynamoDB's
 // messages, and the TableDescription that CreateTable, DescribeTable and DeleteTable answer with.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "dynamodb/attribute_value.hpp"
 
@@ -28,7 +27,9 @@ struct TableDefinition {
     double created_at = 0;  // seconds since the epoch, as CreationDateTime is sent
     std::string table_id;   // TableId, a UUID
 
-    bool is_key(std::string_view attribute) const { return attribute == hash.name || (range && attribute == range->name); }
+    bool is_key(std::string_view attribute) const {
+        return attribute == hash.name || (range && attribute == range->name);
+    }
 
     Json to_json() const;  // as stored
     static TableDefinition from_json(const Json& stored);
@@ -43,6 +44,7 @@ struct TableStats {
 };
 
 // A TableDescription. `status` is ACTIVE, or DELETING for DeleteTable's answer.
-Json table_description(const TableDefinition& table, const TableStats& stats, std::string_view status, const std::string& arn);
+Json table_description(const TableDefinition& table, const TableStats& stats, std::string_view status,
+                       const std::string& arn);
 
 }  // namespace lambdalab::dynamodb

@@ -7,11 +7,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "dynamodb/item_key.hpp"
 #include "dynamodb/key_condition.hpp"
@@ -30,7 +29,7 @@ struct StoredItem {
 };
 
 class TableStore {
-public:
+  public:
     // Opens (creating and migrating) the database; ":memory:" for a throwaway one.
     explicit TableStore(const std::filesystem::path& path);
     ~TableStore();
@@ -62,7 +61,7 @@ public:
     // Runs `work` in one transaction: all of it is stored, or none.
     void in_transaction(const std::function<void()>& work);
 
-private:
+  private:
     std::unique_ptr<store::Connection> db_;
     std::map<std::string, std::shared_ptr<const TableDefinition>> tables_;  // by name, loaded on first use
 };

@@ -12,9 +12,13 @@ namespace lambdalab::dynamodb {
 
 namespace {
 
-[[noreturn]] void invalid_path() { throw_validation("The document path provided in the update expression is invalid for update"); }
+[[noreturn]] void invalid_path() {
+    throw_validation("The document path provided in the update expression is invalid for update");
+}
 
-[[noreturn]] void wrong_data_type() { throw_validation("An operand in the update expression has an incorrect data type"); }
+[[noreturn]] void wrong_data_type() {
+    throw_validation("An operand in the update expression has an incorrect data type");
+}
 
 void assign(Json& item, const DocumentPath& path, Json value) {
     if (!set_value(item, path, std::move(value))) invalid_path();
@@ -26,7 +30,8 @@ Json added(const Json* existing, const Json& operand) {
     if (!existing) return operand;
     if (type_of(*existing) != type) wrong_data_type();
     if (type == AttrType::N) {
-        const Decimal sum = *Decimal::parse(existing->at("N").get<std::string>()) + *Decimal::parse(operand.at("N").get<std::string>());
+        const Decimal sum = *Decimal::parse(existing->at("N").get<std::string>()) +
+                            *Decimal::parse(operand.at("N").get<std::string>());
         if (auto error = sum.range_error(); !error.empty()) throw_validation(error);
         return Json{{"N", sum.to_string()}};
     }
@@ -81,7 +86,9 @@ Json apply_update(const UpdateExpression& update, const Json& item) {
         const UpdateAction& action = update.actions[i];
         if (action.kind != UpdateAction::Kind::Set) continue;
         const OperandValue value = evaluate_operand(action.value, item);
-        if (!value) throw_validation("The provided expression refers to an attribute that does not exist in the item");
+        if (!value)
+            throw_validation(
+                "The provided expression refers to an attribute that does not exist in the item");
         values[i] = *value;
     }
 
@@ -90,8 +97,12 @@ Json apply_update(const UpdateExpression& update, const Json& item) {
     for (std::size_t i = 0; i < update.actions.size(); ++i) {
         const UpdateAction& action = update.actions[i];
         switch (action.kind) {
-            case UpdateAction::Kind::Set: assign(result, action.path, std::move(values[i])); break;
-            case UpdateAction::Kind::Add: assign(result, action.path, added(find_value(item, action.path), action.value.value)); break;
+            case UpdateAction::Kind::Set:
+                assign(result, action.path, std::move(values[i]));
+                break;
+            case UpdateAction::Kind::Add:
+                assign(result, action.path, added(find_value(item, action.path), action.value.value));
+                break;
             case UpdateAction::Kind::Delete: {
                 const Json* existing = find_value(item, action.path);
                 if (!existing) break;
@@ -102,7 +113,9 @@ Json apply_update(const UpdateExpression& update, const Json& item) {
                 }
                 break;
             }
-            case UpdateAction::Kind::Remove: removals.push_back(action.path); break;
+            case UpdateAction::Kind::Remove:
+                removals.push_back(action.path);
+                break;
         }
     }
     std::sort(removals.begin(), removals.end(), removes_before);

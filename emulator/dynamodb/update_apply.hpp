@@ -1,9 +1,8 @@
 #pragma once
 // Applying an UpdateExpression (SET, REMOVE, ADD, DELETE) to an item, as DynamoDB does: every
 // operand reads the item as it was before the update.
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "dynamodb/expression.hpp"
 

@@ -73,8 +73,7 @@ public:
     // The cgroup's peak misses shared pages another cgroup faulted in first (the runtime's binary and
     // libraries); Lambda's microVM counts them. The leader's own peak RSS does.
     std::int64_t peak_memory_bytes() const override {
-        leader_peak_ = std::max(leader_peak_, leader_.peak_rss());
-        return std::max(peak_.read_integer().value_or(0), leader_peak_);
+        return std::max(peak_.read_integer().value_or(0), leader_.recent_peak_rss());
     }
 
     bool memory_limit_hit() const override {
@@ -86,7 +85,6 @@ private:
     std::map<std::string, fs::path> dirs_;
     KeptFile peak_;
     ProcStatus leader_;
-    mutable std::int64_t leader_peak_ = 0;
 };
 
 }  // namespace

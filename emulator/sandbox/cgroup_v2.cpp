@@ -59,7 +59,7 @@ public:
 
     // As for v1: the leader's own peak RSS counts shared pages the cgroup was not charged for.
     std::int64_t peak_memory_bytes() const override {
-        sampled_peak_ = std::max({sampled_peak_, leader_.peak_rss(),
+        sampled_peak_ = std::max({sampled_peak_, leader_.recent_peak_rss(),
                                   (peak_.valid() ? peak_ : current_).read_integer().value_or(0)});
         return sampled_peak_;
     }

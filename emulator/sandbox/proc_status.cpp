@@ -1,5 +1,6 @@
 #include "sandbox/proc_status.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -7,6 +8,15 @@
 namespace lambdalab::sandbox {
 
 ProcStatus::ProcStatus(int pid) : status_("/proc/" + std::to_string(pid) + "/status") {}
+
+std::int64_t ProcStatus::recent_peak_rss() const {
+    const auto now = std::chrono::steady_clock::now();
+    if (peak_ == 0 || now - peak_read_ >= std::chrono::seconds(1)) {
+        peak_ = std::max(peak_, peak_rss());
+        peak_read_ = now;
+    }
+    return peak_;
+}
 
 std::int64_t ProcStatus::field(const char* name) const {
     const std::string text = status_.read();

@@ -1,9 +1,11 @@
 #include "sandbox/process.hpp"
 
 #include <csignal>
+#include <map>
 #include <system_error>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/process/v2/environment.hpp>
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/start_dir.hpp>
@@ -123,28 +125,90 @@ struct Process::Watch : std::enable_shared_from_this<Process::Watch> {
     bool exited = false;
 };
 
-Process::Process(boost::asio::io_context& io, const ProcessSpec& spec, ExitHandler on_exit) {
+// Without pidfds (Linux before 5.3, or under valgrind) children are reaped on SIGCHLD instead: one
+// handler per io_context, checking each watched child with waitid(WNOHANG).
+class SigchldReaper final : public boost::asio::execution_context::service {
+public:
+    // An Asio service: one per io_context, destroyed with it.
+    using key_type = SigchldReaper;
+    static inline boost::asio::execution_context::id id;
+
+    explicit SigchldReaper(boost::asio::execution_context& context)
+        : service(context), signals_(static_cast<boost::asio::io_context&>(context), SIGCHLD) {
+        wait();
+    }
+
+    static SigchldReaper& of(boost::asio::io_context& io) { return boost::asio::use_service<SigchldReaper>(io); }
+
+    void watch(int pid, Process::ExitHandler handler) {
+        watched_[pid] = std::move(handler);
+        reap();  // it may have exited before the handler was installed
+    }
+    // Keeps reaping the child but tells no one.
+    void disarm(int pid) {
+        if (auto it = watched_.find(pid); it != watched_.end()) it->second = nullptr;
+    }
+
+private:
+    void shutdown() override {
+        boost::system::error_code ignored;
+        signals_.cancel(ignored);
+        watched_.clear();
+    }
+
+    void wait() {
+        signals_.async_wait([this](boost::system::error_code ec, int) {
+            if (ec) return;
+            reap();
+            wait();
+        });
+    }
+
+    void reap() {
+        for (auto it = watched_.begin(); it != watched_.end();) {
+            siginfo_t info{};
+            if (::waitid(P_PID, static_cast<id_t>(it->first), &info, WEXITED | WNOHANG) == 0 && info.si_pid == 0) {
+                ++it;
+                continue;
+            }
+            const ExitStatus status = info.si_code == CLD_EXITED ? ExitStatus{false, info.si_status} : ExitStatus{true, info.si_status};
+            auto handler = std::move(it->second);
+            it = watched_.erase(it);
+            if (handler) handler(status);
+        }
+    }
+
+    boost::asio::signal_set signals_;
+    std::map<int, Process::ExitHandler> watched_;
+};
+
+Process::Process(boost::asio::io_context& io, const ProcessSpec& spec, ExitHandler on_exit) : io_(io) {
     bp::process child = launch(io, spec);
     pid_ = child.id();
     const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
-    // From here on the pidfd is the only handle: Boost's would reap the child with a blocking wait.
+    // From here on we reap the child: Boost's handle would do it with a blocking wait.
     child.detach();
-    if (pidfd < 0) {
-        ::kill(-pid_, SIGKILL);
-        throw std::system_error(errno, std::system_category(), "pidfd_open");
-    }
-    watch_ = std::make_shared<Watch>(io, pidfd, [this, handler = std::move(on_exit)](ExitStatus status) {
+    auto exited = [this, handler = std::move(on_exit)](ExitStatus status) {
         running_ = false;
         handler(status);
-    });
+    };
+    if (pidfd < 0) {
+        SigchldReaper::of(io).watch(pid_, std::move(exited));
+        return;
+    }
+    watch_ = std::make_shared<Watch>(io, pidfd, std::move(exited));
     watch_->wait();
 }
 
 Process::~Process() {
-    // The whole group: a runtime's own children must not outlive its sandbox. The watch stays
+    // The whole group: a runtime's own children must not outlive its sandbox. The watcher stays
     // behind to reap the child when it is gone, without blocking the event loop.
     kill();
-    if (watch_) watch_->on_exit = nullptr;
+    if (watch_) {
+        watch_->on_exit = nullptr;
+    } else {
+        SigchldReaper::of(io_).disarm(pid_);
+    }
 }
 
 void Process::signal_group(int signal) const {

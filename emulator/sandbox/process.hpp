@@ -54,6 +54,7 @@ public:
 
 private:
     struct Watch;
+    boost::asio::io_context& io_;
     int pid_ = -1;
     bool running_ = true;
     std::shared_ptr<Watch> watch_;  // the pidfd; outlives this object until the child is reaped

@@ -56,6 +56,7 @@ public:
     std::uint64_t tag() const { return tag_; }
     int pid() const { return process_ ? process_->pid() : -1; }
     bool running() const { return process_ && process_->running(); }
+    bool frozen() const { return frozen_; }
     std::uint16_t runtime_api_port() const { return runtime_api_.port(); }
 
 private:

@@ -77,13 +77,14 @@ class LogsAndStoreTest(EmulatorTestCase):
         self.assertEqual(len(REPORT_COLD.findall(text)) + len(REPORT_WARM.findall(text)), 3)
 
     def test_every_stored_column_is_documented(self):
-        documented = (REPO / "docs" / "store.md").read_text()
+        # The core's tables are in docs/store.md; the lab's in its own documents.
+        documented = "".join(path.read_text() for path in sorted((REPO / "docs").glob("*.md")))
         with self.emulator.db() as db:
             tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             for table in tables:
-                self.assertIn(f"`{table}`", documented, f"table {table} is not in docs/store.md")
+                self.assertIn(f"`{table}`", documented, f"table {table} is documented nowhere in docs/")
                 for column in db.execute(f"PRAGMA table_info({table})"):
-                    self.assertIn(f"`{column[1]}`", documented, f"{table}.{column[1]} is not in docs/store.md")
+                    self.assertIn(f"`{column[1]}`", documented, f"{table}.{column[1]} is documented nowhere in docs/")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ packages=(build-essential cmake ccache pkg-config make
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if (( want_tests )); then
-  packages+=(awscli python3-boto3 chromium)
+  packages+=(awscli python3-boto3 python3-jsonschema chromium)
 fi
 
 missing=()

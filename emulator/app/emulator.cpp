@@ -25,9 +25,13 @@
 #include "scheduler/async_queue.hpp"
 #include "scheduler/scheduler.hpp"
 #include "store/store.hpp"
+#include "ui/ui_api.hpp"
 
 #ifndef LAMBDALAB_SOURCE_DIR
 #define LAMBDALAB_SOURCE_DIR "."
+#endif
+#ifndef LAMBDALAB_VERSION
+#define LAMBDALAB_VERSION "unknown"
 #endif
 
 namespace lambdalab::app {
@@ -100,7 +104,10 @@ struct Emulator::Parts {
           api(io, options.host, options.port, registry, scheduler, queue),
           signals(io),
           dynamodb(make_dynamodb(options)),
-          lab(store.path(), lab::LabInfo{profile.name, profile.time_scale, options.region}) {}
+          lab(store.path(), lab::LabInfo{profile.name, profile.time_scale, options.region}),
+          ui(store.path(), registry, scheduler,
+             ui::UiInfo{LAMBDALAB_VERSION, options.region, resources->describe(), sandbox::host_cores(), describe(profile),
+                        options.data_dir.string()}) {}
 
     scheduler::SchedulerOptions scheduler_options() {
         scheduler::SchedulerOptions out;
@@ -162,6 +169,7 @@ struct Emulator::Parts {
     bool stopping = false;
     std::unique_ptr<dynamodb::DynamoDbService> dynamodb;  // null when turned off
     lab::LabApi lab;  // the benchmark lab's /api/runs (reads and writes the store only)
+    ui::UiApi ui;     // the web UI and its /api/ endpoints (reads the store, the registry and the scheduler)
 };
 
 Emulator::Emulator(EmulatorOptions options) : parts_(std::make_unique<Parts>(std::move(options))) {
@@ -173,6 +181,9 @@ Emulator::Emulator(EmulatorOptions options) : parts_(std::make_unique<Parts>(std
     parts_->api.add_extension([this](const api::RequestTarget& target, net::Request& request, net::Responder& responder) {
         return parts_->lab.handle(target, request, responder);
     });
+    parts_->api.add_extension([this](const api::RequestTarget& target, net::Request& request, net::Responder& responder) {
+        return parts_->ui.handle(target, request, responder);
+    });
     parts_->registry.load();
     parts_->declare_functions();
     parts_->queue.restore();
@@ -181,6 +192,9 @@ Emulator::Emulator(EmulatorOptions options) : parts_(std::make_unique<Parts>(std
                     parts_->options.host.c_str(), static_cast<unsigned>(port()), parts_->profile.name.c_str(),
                     parts_->registry.list().size(), parts_->options.data_dir.c_str());
         std::printf("lambdalab: resource control: %s\n", parts_->resources->describe().c_str());
+        const auto web_ui = parts_->ui.assets_dir();
+        std::printf("lambdalab: web UI on http://%s:%u/%s\n", parts_->options.host.c_str(), static_cast<unsigned>(port()),
+                    web_ui ? "" : " (not built: run scripts/install-deps.sh, then build)");
         if (parts_->dynamodb) {
             const auto& service = parts_->dynamodb->options();
             std::printf("lambdalab: DynamoDB API on %s (latency %s, data in %s)\n", dynamodb_url.c_str(),

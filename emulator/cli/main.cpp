@@ -11,6 +11,10 @@ int main(int argc, char** argv) {
     lambdalab::cli::add_serve_command(app);
     lambdalab::cli::add_invoke_command(app);
     lambdalab::cli::add_logs_command(app);
+    lambdalab::cli::add_bench_command(app);
+    lambdalab::cli::add_runs_command(app);
+    lambdalab::cli::add_report_command(app);
+    lambdalab::cli::add_tune_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

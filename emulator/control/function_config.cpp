@@ -123,7 +123,8 @@ FunctionConfig from_stored_json(const json& j) {
     c.last_version = own.value("LastVersion", 0);
     c.published_revision = own.value("PublishedRevision", "");
     c.provisioned = own.value("Provisioned", std::map<std::string, int>{});
-    for (const auto& [name, alias] : own.value("Aliases", json::object()).items()) {
+    const json aliases = own.value("Aliases", json::object());  // a named copy: items() must not outlive it
+    for (const auto& [name, alias] : aliases.items()) {
         c.aliases[name] = {name, alias.value("FunctionVersion", ""), alias.value("Description", ""), alias.value("RevisionId", "")};
     }
     if (own.contains("EventInvokeConfig")) {

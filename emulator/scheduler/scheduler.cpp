@@ -787,7 +787,8 @@ std::vector<SandboxStatus> Scheduler::sandboxes() const {
     for (const auto& [id, slot] : slots_) {
         if (slot->phase == Slot::Phase::dead) continue;
         out.push_back({slot->identity.id, slot->function->name, phase_name(static_cast<int>(slot->phase)),
-                       slot->sandbox ? slot->sandbox->pid() : -1, slot->invocations, epoch_ms(slot->created)});
+                       slot->sandbox ? slot->sandbox->pid() : -1, slot->invocations, epoch_ms(slot->created),
+                       slot->sandbox && slot->sandbox->frozen()});
     }
     return out;
 }

@@ -48,6 +48,7 @@ struct SandboxStatus {
     int pid = -1;
     int invocations = 0;
     std::int64_t created_at_ms = 0;
+    bool frozen = false;  // idle and frozen (cgroup freezer or SIGSTOP) until its next invocation
 };
 
 class Scheduler final : private sandbox::SandboxObserver {

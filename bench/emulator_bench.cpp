@@ -5,6 +5,7 @@
 // to SQLite). Targets on a 2-core machine: warm p50 under 200 us, 5,000 invocations/s at 8 clients, C++
 // cold start under 10 ms, the lab runner at least 2,000 stored invocations/s. Run: build/bench_emulator
 // (or `make bench`).
+#include <cstdlib>
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -62,6 +63,9 @@ void start_emulator() {
     options.functions_file = harness->data_dir / "functions.json";
     options.profile = "none";  // the emulator's own overhead, without simulated delays
     options.quiet = true;
+    // How CPU and memory are enforced changes the wake-up path; compare with LAMBDALAB_BENCH_RESOURCE_CONTROL=none.
+    if (const char* control = std::getenv("LAMBDALAB_BENCH_RESOURCE_CONTROL")) options.resource_control = control;
+    if (const char* setting = std::getenv("LAMBDALAB_BENCH_SET")) options.settings.emplace_back(setting);
     harness->emulator = std::make_unique<lambdalab::app::Emulator>(options);
     harness->port = std::to_string(harness->emulator->port());
     harness->loop = std::thread([] { harness->emulator->run(/*handle_signals=*/false); });

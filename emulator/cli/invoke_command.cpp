@@ -20,25 +20,11 @@ struct InvokeOptions {
     bool tail = false;
 };
 
-std::string percent_encode(const std::string& text) {
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", c);
-            out += buf;
-        }
-    }
-    return out;
-}
-
 int run_invoke(const InvokeOptions& options) {
     const net::Url url = net::parse_url(options.endpoint);
     net::HttpClient client(url.host, url.port);
     net::Request request{net::http::verb::post,
-                         url.path_prefix + "/2015-03-31/functions/" + percent_encode(options.function) + "/invocations", 11};
+                         url.path_prefix + "/2015-03-31/functions/" + net::percent_encode(options.function) + "/invocations", 11};
     request.set("X-Amz-Invocation-Type", options.invocation_type);
     if (options.tail) request.set("X-Amz-Log-Type", "Tail");
     request.body() = options.payload;

@@ -1,7 +1,5 @@
 #include "lab/lambda_client.hpp"
 
-#include <cctype>
-#include <cstdio>
 #include <thread>
 
 #include "net/http_client.hpp"
@@ -16,25 +14,11 @@ CallError::CallError(int status, std::string type, const std::string& message)
       status_(status),
       type_(std::move(type)) {}
 
-std::string percent_encode(std::string_view text) {
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", c);
-            out += buf;
-        }
-    }
-    return out;
-}
-
 namespace {
 std::string function_path(const std::string& api_version, const std::string& function) {
-    return "/" + api_version + "/functions/" + percent_encode(function);
+    return "/" + api_version + "/functions/" + net::percent_encode(function);
 }
-std::string qualified(const std::string& qualifier) { return qualifier.empty() ? "" : "?Qualifier=" + percent_encode(qualifier); }
+std::string qualified(const std::string& qualifier) { return qualifier.empty() ? "" : "?Qualifier=" + net::percent_encode(qualifier); }
 }  // namespace
 
 LambdaClient::LambdaClient(const std::string& endpoint) : endpoint_(endpoint) {
@@ -119,17 +103,17 @@ json LambdaClient::publish_version(const std::string& function, const std::strin
 
 void LambdaClient::set_alias(const std::string& function, const std::string& alias, const std::string& version) {
     try {
-        call("GET", function_path("2015-03-31", function) + "/aliases/" + percent_encode(alias));
+        call("GET", function_path("2015-03-31", function) + "/aliases/" + net::percent_encode(alias));
     } catch (const CallError& e) {
         if (e.status() != 404) throw;
         call("POST", function_path("2015-03-31", function) + "/aliases", json{{"Name", alias}, {"FunctionVersion", version}});
         return;
     }
-    call("PUT", function_path("2015-03-31", function) + "/aliases/" + percent_encode(alias), json{{"FunctionVersion", version}});
+    call("PUT", function_path("2015-03-31", function) + "/aliases/" + net::percent_encode(alias), json{{"FunctionVersion", version}});
 }
 
 void LambdaClient::delete_alias(const std::string& function, const std::string& alias) {
-    call("DELETE", function_path("2015-03-31", function) + "/aliases/" + percent_encode(alias));
+    call("DELETE", function_path("2015-03-31", function) + "/aliases/" + net::percent_encode(alias));
 }
 
 void LambdaClient::delete_version(const std::string& function, const std::string& version) {
@@ -165,7 +149,7 @@ void LambdaClient::add_variant(std::int64_t run, const json& variant) {
 }
 
 void LambdaClient::update_variant(std::int64_t run, const std::string& name, const json& fields) {
-    call("PUT", "/api/runs/" + std::to_string(run) + "/variants/" + percent_encode(name), fields);
+    call("PUT", "/api/runs/" + std::to_string(run) + "/variants/" + net::percent_encode(name), fields);
 }
 
 void LambdaClient::add_samples(std::int64_t run, const json& samples) {

@@ -30,8 +30,6 @@ private:
     std::string type_;
 };
 
-std::string percent_encode(std::string_view text);
-
 class LambdaClient {
 public:
     explicit LambdaClient(const std::string& endpoint);

@@ -17,6 +17,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "lab/lambda_client.hpp"
+#include "net/http_client.hpp"
 
 namespace lambdalab::lab {
 
@@ -84,8 +85,8 @@ struct LoadEngine::Impl {
     std::set<ConnectionPtr> busy;
 
     void build(Connection& c, const InvocationSpec& spec) {
-        std::string target = prefix + "/2015-03-31/functions/" + percent_encode(spec.function) + "/invocations";
-        if (!spec.qualifier.empty()) target += "?Qualifier=" + percent_encode(spec.qualifier);
+        std::string target = prefix + "/2015-03-31/functions/" + net::percent_encode(spec.function) + "/invocations";
+        if (!spec.qualifier.empty()) target += "?Qualifier=" + net::percent_encode(spec.qualifier);
         c.request = {};
         c.request.method(http::verb::post);
         c.request.target(target);

@@ -119,10 +119,25 @@ std::optional<ThrottleReason> Fleet::concurrency_check(const FunctionEntry& fn) 
 std::optional<SandboxId> Fleet::take_idle(FunctionEntry& fn, const std::string& version, bool provisioned) {
     // Candidates: idle sandboxes of this version and of its current code and configuration.
     const std::uint64_t current = generation(fn, version);
+    const auto matches = [&](SandboxId id) {
+        const SandboxEntry& s = sandboxes_.at(id);
+        return s.version == version && s.generation == current && s.provisioned == provisioned;
+    };
+    const auto take = [&](std::size_t index) {
+        const SandboxId id = fn.idle[index];
+        fn.idle.erase(fn.idle.begin() + static_cast<std::ptrdiff_t>(index));
+        return id;
+    };
+    if (profile_.lifecycle.routing == Routing::most_recently_used) {
+        // The common case, on every warm invocation: the last match in release order, found from the back.
+        for (std::size_t i = fn.idle.size(); i-- > 0;) {
+            if (matches(fn.idle[i])) return take(i);
+        }
+        return std::nullopt;
+    }
     std::vector<std::size_t> candidates;
     for (std::size_t i = 0; i < fn.idle.size(); ++i) {
-        const SandboxEntry& s = sandboxes_.at(fn.idle[i]);
-        if (s.version == version && s.generation == current && s.provisioned == provisioned) candidates.push_back(i);
+        if (matches(fn.idle[i])) candidates.push_back(i);
     }
     if (candidates.empty()) return std::nullopt;
     std::size_t chosen = candidates.back();  // most recently used: idle is ordered by time of release
@@ -138,9 +153,7 @@ std::optional<SandboxId> Fleet::take_idle(FunctionEntry& fn, const std::string& 
             chosen = candidates[std::uniform_int_distribution<std::size_t>(0, candidates.size() - 1)(rng_)];
             break;
     }
-    const SandboxId id = fn.idle[chosen];
-    fn.idle.erase(fn.idle.begin() + static_cast<std::ptrdiff_t>(chosen));
-    return id;
+    return take(chosen);
 }
 
 bool Fleet::scaling_allows(FunctionEntry& fn) {
@@ -160,7 +173,8 @@ Placement Fleet::place(const std::string& function, const std::string& version) 
     if (auto reason = concurrency_check(fn)) return {.kind = Placement::Kind::throttled, .sandbox = 0, .reason = *reason};
 
     Placement placement;
-    auto idle = take_idle(fn, version, /*provisioned=*/true);
+    std::optional<SandboxId> idle;
+    if (!fn.provisioned.empty()) idle = take_idle(fn, version, /*provisioned=*/true);
     if (!idle) idle = take_idle(fn, version, false);
     if (idle) {
         SandboxEntry& sandbox = sandboxes_.at(*idle);
@@ -227,6 +241,8 @@ bool Fleet::finish(SandboxId id) {
     }
     sandbox.state = SandboxState::idle;
     sandbox.counted = false;
+    // A provisioned sandbox whose configuration was deleted while it worked carries on as an on-demand one.
+    if (sandbox.provisioned && !fn->second.provisioned.contains(sandbox.version)) sandbox.provisioned = false;
     // Provisioned sandboxes stay initialized however long they idle.
     sandbox.idle_until = sandbox.provisioned ? Time::max() : idle_deadline();
     fn->second.idle.push_back(id);

@@ -1,5 +1,7 @@
 #include "net/http_client.hpp"
 
+#include <cctype>
+#include <cstdio>
 #include <stdexcept>
 
 #include <boost/asio/connect.hpp>
@@ -15,6 +17,20 @@ namespace lambdalab::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
+
+std::string percent_encode(std::string_view text) {
+    std::string out;
+    for (const unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            out += buf;
+        }
+    }
+    return out;
+}
 
 Url parse_url(const std::string& url) {
     constexpr std::string_view scheme = "http://";

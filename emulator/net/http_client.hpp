@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "net/http_types.hpp"
 
@@ -16,6 +17,8 @@ struct Url {
 };
 // Parses http://host:port[/prefix]; throws std::invalid_argument otherwise.
 Url parse_url(const std::string& url);
+// Percent-encodes everything but RFC 3986 unreserved characters (a path segment or a query value).
+std::string percent_encode(std::string_view text);
 
 class HttpClient {
 public:

@@ -17,7 +17,7 @@ from harness import ACCOUNT, Emulator, EmulatorTestCase, alive, python_function,
 
 
 class MemoryAndFreezingTest(EmulatorTestCase):
-    FUNCTIONS = [python_function("small", MemorySize=128), python_function("ticker"),
+    FUNCTIONS = [python_function("small", MemorySize=128, Timeout=20), python_function("ticker"),
                  python_function("big-tmp", MemorySize=1024, Timeout=60, EphemeralStorage={"Size": 512}),
                  python_function("tmp-user")]
 

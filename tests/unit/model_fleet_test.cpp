@@ -269,6 +269,22 @@ TEST_F(ProvisionedFleetTest, LoweringTheTargetStopsIdleSurplusAndATopUpReplacesL
     EXPECT_EQ(fleet.set_provisioned("f", "1", 1).create.size(), 1u);
 }
 
+TEST_F(ProvisionedFleetTest, ABusySandboxOutlivingItsConfigurationCarriesOnAsOnDemand) {
+    const auto plan = fleet.set_provisioned("f", "1", 1);
+    fleet.ready(plan.create[0]);
+    const Placement busy = fleet.place("f", "1");
+    ASSERT_TRUE(busy.provisioned);
+    EXPECT_TRUE(fleet.set_provisioned("f", "1", 0).stop.empty()) << "a busy sandbox finishes its invocation";
+    EXPECT_TRUE(fleet.finish(busy.sandbox));
+    const Placement next = fleet.place("f", "1");
+    EXPECT_EQ(next.kind, Placement::Kind::warm);
+    EXPECT_EQ(next.sandbox, busy.sandbox);
+    EXPECT_FALSE(next.provisioned) << "billed on demand from now on";
+    fleet.finish(next.sandbox);
+    clock.advance(std::chrono::hours(1));
+    EXPECT_EQ(fleet.expire(), std::vector<SandboxId>{busy.sandbox}) << "and it idles out like any other";
+}
+
 TEST_F(ProvisionedFleetTest, InvalidatingOneVersionKeepsTheOthersWarm) {
     const SandboxId latest = fleet.place("f", "$LATEST").sandbox;
     const SandboxId v1 = fleet.place("f", "1").sandbox;

@@ -5,18 +5,18 @@
 // to SQLite). Targets on a 2-core machine: warm p50 under 200 us, 5,000 invocations/s at 8 clients, C++
 // cold start under 10 ms, the lab runner at least 2,000 stored invocations/s. Run: build/bench_emulator
 // (or `make bench`).
-#include <cstdlib>
+#include <benchmark/benchmark.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
 #include <vector>
-
-#include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 
 #include "app/emulator.hpp"
 #include "common/base64.hpp"
@@ -37,7 +37,9 @@ struct Harness {
 };
 Harness* harness = nullptr;
 
-fs::path exe_dir() { return fs::read_symlink("/proc/self/exe").parent_path(); }
+fs::path exe_dir() {
+    return fs::read_symlink("/proc/self/exe").parent_path();
+}
 
 void start_emulator() {
     harness = new Harness;
@@ -47,13 +49,19 @@ void start_emulator() {
     const fs::path source = fs::path(LAMBDALAB_SOURCE_DIR);
     const nlohmann::json functions = {
         {"Functions",
-         {{{"FunctionName", "noop-cpp"}, {"Runtime", "provided.al2023"}, {"Handler", "bootstrap"},
+         {{{"FunctionName", "noop-cpp"},
+           {"Runtime", "provided.al2023"},
+           {"Handler", "bootstrap"},
            {"CodeDirectory", (exe_dir() / "functions" / "noop-cpp").string()},
            // A full vCPU: the emulator's overhead, not 128 MB's CPU share, is what is measured.
            {"MemorySize", 1769}},
-          {{"FunctionName", "hello-python"}, {"Runtime", "python3.12"}, {"Handler", "app.handler"},
+          {{"FunctionName", "hello-python"},
+           {"Runtime", "python3.12"},
+           {"Handler", "app.handler"},
            {"CodeDirectory", (source / "workloads" / "hello" / "python").string()}},
-          {{"FunctionName", "hello-node"}, {"Runtime", "nodejs22.x"}, {"Handler", "index.handler"},
+          {{"FunctionName", "hello-node"},
+           {"Runtime", "nodejs22.x"},
+           {"Handler", "index.handler"},
            {"CodeDirectory", (source / "workloads" / "hello" / "node").string()}}}}};
     std::ofstream(harness->data_dir / "functions.json") << functions.dump();
 
@@ -87,7 +95,8 @@ double percentile(std::vector<double> samples, double p) {
 }
 
 lambdalab::net::Response invoke(lambdalab::net::HttpClient& client, const std::string& function, bool tail = false) {
-    lambdalab::net::Request request{lambdalab::net::http::verb::post, "/2015-03-31/functions/" + function + "/invocations", 11};
+    lambdalab::net::Request request{lambdalab::net::http::verb::post,
+                                    "/2015-03-31/functions/" + function + "/invocations", 11};
     if (tail) request.set("X-Amz-Log-Type", "Tail");
     request.body() = "{}";
     return client.send(std::move(request));
@@ -157,7 +166,9 @@ void BM_LabRunnerThroughput(benchmark::State& state) {
     lambdalab::lab::Job job;
     job.num = kPerIteration;
     job.concurrency = static_cast<int>(state.range(0));
-    job.make = [&](long) { return lambdalab::lab::InvocationSpec{"noop-cpp", "", "{}", std::to_string(run), variant, false}; };
+    job.make = [&](long) {
+        return lambdalab::lab::InvocationSpec{"noop-cpp", "", "{}", std::to_string(run), variant, false};
+    };
     job.on_result = [&](long, const lambdalab::lab::InvocationResult& r, std::optional<double>, std::optional<double>) {
         if (r.outcome() != "success") ++failures;
     };
@@ -166,7 +177,8 @@ void BM_LabRunnerThroughput(benchmark::State& state) {
     for (auto _ : state) {
         engine.run(job, stop, {});
         sent += kPerIteration;
-        while (lab.run(run, false).value("invocations", 0L) < warm_rows + sent) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        while (lab.run(run, false).value("invocations", 0L) < warm_rows + sent)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     state.SetItemsProcessed(sent);
     state.counters["failures"] = static_cast<double>(failures);

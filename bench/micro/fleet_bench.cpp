@@ -63,8 +63,10 @@ void BM_FleetBurstToThrottle(benchmark::State& state) {
         busy.clear();
         for (int i = 0; i < 100; ++i) {
             const Placement p = fleet.place("f", "$LATEST");
-            if (p.kind == Placement::Kind::throttled) ++throttled;
-            else busy.push_back(p.sandbox);
+            if (p.kind == Placement::Kind::throttled)
+                ++throttled;
+            else
+                busy.push_back(p.sandbox);
         }
         for (const SandboxId id : busy) fleet.finish(id);
         clock.advance(std::chrono::seconds(1));

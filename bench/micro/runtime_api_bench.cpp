@@ -3,13 +3,12 @@
 // server hands it the next event as soon as it polls again.
 #include <benchmark/benchmark.h>
 
-#include <chrono>
-#include <future>
-#include <thread>
-
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <chrono>
+#include <future>
+#include <thread>
 
 #include "net/http_client.hpp"
 #include "sandbox/runtime_api.hpp"
@@ -19,7 +18,7 @@ namespace {
 using namespace lambdalab;
 
 class EchoListener final : public sandbox::RuntimeApiListener {
-public:
+  public:
     sandbox::RuntimeApi* api = nullptr;
     std::string payload = "{}";
     std::uint64_t outcomes = 0;
@@ -28,8 +27,10 @@ public:
         sandbox::Event event;
         event.request_id = "req-" + std::to_string(++delivered_);
         event.payload = payload;
-        event.deadline_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch()).count() + 3600000;
+        event.deadline_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count() +
+            3600000;
         event.invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench";
         api->deliver(std::move(event));
     }
@@ -38,7 +39,7 @@ public:
     void on_outcome(sandbox::RuntimeOutcome) override { ++outcomes; }
     void on_runtime_idle() override { deliver(); }
 
-private:
+  private:
     std::uint64_t delivered_ = 0;
 };
 

@@ -1,10 +1,9 @@
 // Store writes: invocation records through the emulator's batching writer (queue + WAL transactions,
 // committed included), the lab's client-sample batches, and the per-variant statistics query.
 #include <benchmark/benchmark.h>
-
-#include <filesystem>
 #include <unistd.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "lab/lab_schema.hpp"
@@ -72,8 +71,13 @@ void BM_LabAddSamples(benchmark::State& state) {
         const std::int64_t run = runs.create_run({"bench"});
         nlohmann::json batch = nlohmann::json::array();
         for (std::int64_t i = 0; i < state.range(0); ++i) {
-            batch.push_back({{"variant", "v"}, {"seq", i}, {"request_id", "req-" + std::to_string(i)}, {"sent_at_ms", 1.7e12},
-                             {"client_ms", 0.8}, {"http_status", 200}, {"outcome", "success"}});
+            batch.push_back({{"variant", "v"},
+                             {"seq", i},
+                             {"request_id", "req-" + std::to_string(i)},
+                             {"sent_at_ms", 1.7e12},
+                             {"client_ms", 0.8},
+                             {"http_status", 200},
+                             {"outcome", "success"}});
         }
         for (auto _ : state) runs.add_samples(run, batch);
         state.SetItemsProcessed(state.iterations() * state.range(0));
@@ -93,7 +97,8 @@ void BM_LabComputeStats(benchmark::State& state) {
         const std::int64_t run = runs.create_run({"bench"});
         runs.add_variant(run, "a", 0, nlohmann::json::object());
         runs.add_variant(run, "b", 1, nlohmann::json::object());
-        for (std::int64_t i = 0; i < state.range(0); ++i) core.record_invocation(record(i, std::to_string(run), i % 2 ? "a" : "b"));
+        for (std::int64_t i = 0; i < state.range(0); ++i)
+            core.record_invocation(record(i, std::to_string(run), i % 2 ? "a" : "b"));
         core.flush();
         for (auto _ : state) benchmark::DoNotOptimize(runs.compute_stats(run));
         state.SetItemsProcessed(state.iterations() * state.range(0));

@@ -34,8 +34,10 @@ net::ServerOptions front_door_options() {
         return aws_error_reply({413, "RequestEntityTooLargeException", message, {}});
     };
     options.on_bad_request = [](http::status status, std::string_view reason) {
-        return aws_error_reply({static_cast<int>(status), "InvalidRequestContentException",
-                                "Malformed HTTP request: " + std::string(reason), {}});
+        return aws_error_reply({static_cast<int>(status),
+                                "InvalidRequestContentException",
+                                "Malformed HTTP request: " + std::string(reason),
+                                {}});
     };
     options.idle_timeout = std::chrono::seconds(120);
     return options;
@@ -47,8 +49,9 @@ ApiServer::ApiServer(boost::asio::io_context& io, const std::string& host, std::
                      control::FunctionRegistry& registry, scheduler::Scheduler& scheduler, scheduler::AsyncQueue& queue)
     : invoke_(registry, scheduler, queue),
       functions_(registry, scheduler),
-      server_(io, host, port, front_door_options(),
-              [this](net::Request&& request, net::Responder responder) { handle(std::move(request), std::move(responder)); }) {}
+      server_(io, host, port, front_door_options(), [this](net::Request&& request, net::Responder responder) {
+          handle(std::move(request), std::move(responder));
+      }) {}
 
 void ApiServer::handle(net::Request&& request, net::Responder responder) {
     try {
@@ -57,28 +60,33 @@ void ApiServer::handle(net::Request&& request, net::Responder responder) {
         if (responder) responder(aws_error_reply(e.error()));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lambdalab: internal error: %s\n", e.what());
-        if (responder) responder(aws_error_reply({500, "ServiceException", std::string("Internal error: ") + e.what(), {}}));
+        if (responder)
+            responder(aws_error_reply({500, "ServiceException", std::string("Internal error: ") + e.what(), {}}));
     }
 }
 
 void ApiServer::route(net::Request&& request, net::Responder& responder) {
     const std::string_view raw(request.target().data(), request.target().size());
     const auto target = parse_target(raw);
-    if (!target) throw AwsException({400, "InvalidRequestContentException", "Malformed request path: " + std::string(raw), {}});
+    if (!target)
+        throw AwsException({400, "InvalidRequestContentException", "Malformed request path: " + std::string(raw), {}});
     for (const auto& extension : extensions_) {
         if (extension(*target, request, responder)) return;
     }
     const auto& s = target->segments;
     const auto method = request.method();
     if (s.size() == 4 && s[1] == "functions" && method == http::verb::post) {
-        if (s[0] == "2015-03-31" && s[3] == "invocations") return invoke_.invoke(*target, std::move(request), responder);
+        if (s[0] == "2015-03-31" && s[3] == "invocations")
+            return invoke_.invoke(*target, std::move(request), responder);
         if (s[0] == "2014-11-13" && s[3] == "invoke-async") {
             return invoke_.invoke_async_legacy(*target, std::move(request), responder);
         }
     }
     if (functions_.handle(*target, request, responder)) return;
-    throw AwsException({404, "UnknownOperationException",
-                        "Unknown operation: " + std::string(request.method_string()) + " " + std::string(raw), {}});
+    throw AwsException({404,
+                        "UnknownOperationException",
+                        "Unknown operation: " + std::string(request.method_string()) + " " + std::string(raw),
+                        {}});
 }
 
 }  // namespace lambdalab::api

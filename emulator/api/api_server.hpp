@@ -1,12 +1,11 @@
 #pragma once
 // The emulator's front door on 127.0.0.1:9000: the Lambda Invoke API and control plane (what AWS CLI
 // and SDKs call), answering every failure in Lambda's error shape.
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
 
 #include "api/functions_handler.hpp"
 #include "api/invoke_handler.hpp"
@@ -15,7 +14,7 @@
 namespace lambdalab::api {
 
 class ApiServer {
-public:
+  public:
     // Extra routes (the web UI and its JSON API) get first look at every request; they return true
     // when they answered it.
     using Extension = std::function<bool(const RequestTarget&, net::Request&, net::Responder&)>;
@@ -28,7 +27,7 @@ public:
     void stop_accepting() { server_.stop_accepting(); }
     void close() { server_.close(); }
 
-private:
+  private:
     void handle(net::Request&& request, net::Responder responder);
     void route(net::Request&& request, net::Responder& responder);
 

@@ -16,7 +16,8 @@ net::Response aws_error_reply(const AwsError& error, const std::string& request_
     const bool capital = error.type == "ResourceNotFoundException" || error.type == "ServiceException";
     body[capital ? "Message" : "message"] = error.message;
     if (!error.reason.empty()) body["Reason"] = error.reason;
-    net::Response response = net::make_response(static_cast<http::status>(error.status), body.dump(), "application/json");
+    net::Response response =
+        net::make_response(static_cast<http::status>(error.status), body.dump(), "application/json");
     response.set("x-amzn-ErrorType", error.type);
     response.set("x-amzn-RequestId", request_id.empty() ? new_uuid() : request_id);
     return response;

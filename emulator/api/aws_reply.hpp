@@ -1,9 +1,8 @@
 #pragma once
 // Replies in the Lambda REST API's shape: a JSON body, x-amzn-RequestId on every reply, and for
 // errors the x-amzn-ErrorType header plus the body AWS sends (reference/runtime-api.md §2.3).
-#include <string>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 
 #include "common/aws_error.hpp"
 #include "net/http_types.hpp"

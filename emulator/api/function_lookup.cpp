@@ -9,7 +9,8 @@ ResolvedFunction resolve_function(const control::FunctionRegistry& registry, con
                                   const std::optional<std::string>& query_qualifier) {
     const auto parsed = control::parse_function_name(name_in_path);
     if (!parsed) {
-        throw AwsException({400, "ValidationException",
+        throw AwsException({400,
+                            "ValidationException",
                             "1 validation error detected: Value '" + name_in_path +
                                 "' at 'functionName' failed to satisfy constraint: Member must satisfy regular "
                                 "expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?"
@@ -19,13 +20,14 @@ ResolvedFunction resolve_function(const control::FunctionRegistry& registry, con
     std::string qualifier = parsed->qualifier;
     if (query_qualifier && !query_qualifier->empty()) {
         if (!qualifier.empty() && qualifier != *query_qualifier) {
-            throw_invalid_parameter("The derived qualifier from the function name does not match the specified qualifier.");
+            throw_invalid_parameter(
+                "The derived qualifier from the function name does not match the specified qualifier.");
         }
         qualifier = *query_qualifier;
     }
     control::ResolvedVersion resolved = registry.resolve(parsed->name, qualifier);
-    return {std::move(resolved.config), resolved.version, control::function_arn(registry.account(), parsed->name, qualifier),
-            qualifier};
+    return {std::move(resolved.config), resolved.version,
+            control::function_arn(registry.account(), parsed->name, qualifier), qualifier};
 }
 
 }  // namespace lambdalab::api

@@ -15,7 +15,8 @@ using nlohmann::json;
 namespace {
 
 json parse_body(const net::Request& request) {
-    json body = json::parse(request.body().empty() ? std::string_view("{}") : std::string_view(request.body()), nullptr, false);
+    json body =
+        json::parse(request.body().empty() ? std::string_view("{}") : std::string_view(request.body()), nullptr, false);
     if (body.is_discarded() || !body.is_object()) {
         throw AwsException({400, "InvalidRequestContentException", "Could not parse request body into json", {}});
     }
@@ -91,7 +92,8 @@ bool FunctionsHandler::handle_versions_and_aliases(const RequestTarget& target, 
             json out = {{"Versions", json::array()}};
             for (const auto& version : registry_.versions(name)) {
                 json entry = control::to_api_json(*version, account);
-                if (version->version == "$LATEST") entry["FunctionArn"] = control::function_arn(account, name, "$LATEST");
+                if (version->version == "$LATEST")
+                    entry["FunctionArn"] = control::function_arn(account, name, "$LATEST");
                 out["Versions"].push_back(std::move(entry));
             }
             return reply(json_reply(http::status::ok, out));
@@ -99,17 +101,23 @@ bool FunctionsHandler::handle_versions_and_aliases(const RequestTarget& target, 
     }
     if (s[3] != "aliases") return false;
     if (s.size() == 4 && method == http::verb::post) {
-        return reply(json_reply(http::status::created, control::to_alias_json(registry_.create_alias(name, parse_body(request)), name, account)));
+        return reply(
+            json_reply(http::status::created,
+                       control::to_alias_json(registry_.create_alias(name, parse_body(request)), name, account)));
     }
     if (s.size() == 4 && method == http::verb::get) {
         json out = {{"Aliases", json::array()}};
-        for (const auto& [alias, config] : registry_.get(name)->aliases) out["Aliases"].push_back(control::to_alias_json(config, name, account));
+        for (const auto& [alias, config] : registry_.get(name)->aliases)
+            out["Aliases"].push_back(control::to_alias_json(config, name, account));
         return reply(json_reply(http::status::ok, out));
     }
     if (s.size() != 5) return false;
-    if (method == http::verb::get) return reply(json_reply(http::status::ok, control::to_alias_json(registry_.alias(name, s[4]), name, account)));
+    if (method == http::verb::get)
+        return reply(json_reply(http::status::ok, control::to_alias_json(registry_.alias(name, s[4]), name, account)));
     if (method == http::verb::put) {
-        return reply(json_reply(http::status::ok, control::to_alias_json(registry_.update_alias(name, s[4], parse_body(request)), name, account)));
+        return reply(
+            json_reply(http::status::ok,
+                       control::to_alias_json(registry_.update_alias(name, s[4], parse_body(request)), name, account)));
     }
     if (method == http::verb::delete_) {
         registry_.delete_alias(name, s[4]);
@@ -139,7 +147,8 @@ bool FunctionsHandler::handle_async_and_provisioned(const RequestTarget& target,
         }
         if (method == http::verb::put) {
             const json body = parse_body(request);
-            if (!body.contains("ProvisionedConcurrentExecutions") || !body["ProvisionedConcurrentExecutions"].is_number_integer()) {
+            if (!body.contains("ProvisionedConcurrentExecutions") ||
+                !body["ProvisionedConcurrentExecutions"].is_number_integer()) {
                 throw_invalid_parameter("ProvisionedConcurrentExecutions is required and must be an integer");
             }
             scheduler_.put_provisioned_concurrency(name, qualifier, body["ProvisionedConcurrentExecutions"].get<int>());
@@ -149,8 +158,10 @@ bool FunctionsHandler::handle_async_and_provisioned(const RequestTarget& target,
         }
         if (method == http::verb::get) {
             if (!registry_.get(name)->provisioned.contains(qualifier)) {
-                throw AwsException({404, "ProvisionedConcurrencyConfigNotFoundException",
-                                    "No Provisioned Concurrency Config found for this function", {}});
+                throw AwsException({404,
+                                    "ProvisionedConcurrencyConfigNotFoundException",
+                                    "No Provisioned Concurrency Config found for this function",
+                                    {}});
             }
             return reply(provisioned_config(name, qualifier));
         }
@@ -164,22 +175,29 @@ bool FunctionsHandler::handle_async_and_provisioned(const RequestTarget& target,
         if (s.size() == 5 && s[4] == "list" && method == http::verb::get) {
             json out = {{"FunctionEventInvokeConfigs", json::array()}};
             if (const auto config = registry_.get(name); config->event_invoke) {
-                out["FunctionEventInvokeConfigs"].push_back(control::to_event_invoke_json(*config->event_invoke, name, account));
+                out["FunctionEventInvokeConfigs"].push_back(
+                    control::to_event_invoke_json(*config->event_invoke, name, account));
             }
             return reply(json_reply(http::status::ok, out));
         }
         if (s.size() != 4) return false;
         if (method == http::verb::put || method == http::verb::post) {
-            const auto config = registry_.set_event_invoke(name, parse_body(request), /*merge=*/method == http::verb::post);
-            return reply(json_reply(http::status::ok, control::to_event_invoke_json(*config->event_invoke, name, account)));
+            const auto config =
+                registry_.set_event_invoke(name, parse_body(request), /*merge=*/method == http::verb::post);
+            return reply(
+                json_reply(http::status::ok, control::to_event_invoke_json(*config->event_invoke, name, account)));
         }
         if (method == http::verb::get) {
             const auto config = registry_.get(name);
             if (!config->event_invoke) {
-                throw AwsException({404, "ResourceNotFoundException",
-                                    "The function " + control::function_arn(account, name) + " doesn't have an EventInvokeConfig", {}});
+                throw AwsException(
+                    {404,
+                     "ResourceNotFoundException",
+                     "The function " + control::function_arn(account, name) + " doesn't have an EventInvokeConfig",
+                     {}});
             }
-            return reply(json_reply(http::status::ok, control::to_event_invoke_json(*config->event_invoke, name, account)));
+            return reply(
+                json_reply(http::status::ok, control::to_event_invoke_json(*config->event_invoke, name, account)));
         }
         if (method == http::verb::delete_) {
             registry_.delete_event_invoke(name);
@@ -229,7 +247,8 @@ net::Response FunctionsHandler::get(const RequestTarget& target) {
     json out = {{"Configuration", control::to_api_json(*config, registry_.account())},
                 {"Code", {{"RepositoryType", "S3"}, {"Location", "file://" + config->code_dir.string()}}},
                 {"Tags", json::object()}};
-    if (config->reserved_concurrency) out["Concurrency"] = {{"ReservedConcurrentExecutions", *config->reserved_concurrency}};
+    if (config->reserved_concurrency)
+        out["Concurrency"] = {{"ReservedConcurrentExecutions", *config->reserved_concurrency}};
     return json_reply(http::status::ok, out);
 }
 
@@ -266,9 +285,10 @@ net::Response FunctionsHandler::put_concurrency(const std::string& name, const n
     }
     const int reserved = body["ReservedConcurrentExecutions"].get<int>();
     if (reserved < 0) {
-        throw_invalid_parameter("1 validation error detected: Value '" + std::to_string(reserved) +
-                                "' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value "
-                                "greater than or equal to 0");
+        throw_invalid_parameter(
+            "1 validation error detected: Value '" + std::to_string(reserved) +
+            "' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value "
+            "greater than or equal to 0");
     }
     scheduler_.put_reserved_concurrency(function_name(name), reserved);
     return json_reply(http::status::ok, {{"ReservedConcurrentExecutions", reserved}});

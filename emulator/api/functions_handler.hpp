@@ -17,15 +17,17 @@ class Scheduler;
 namespace lambdalab::api {
 
 class FunctionsHandler {
-public:
+  public:
     FunctionsHandler(control::FunctionRegistry& registry, scheduler::Scheduler& scheduler);
 
     // Handles the request if it is a control-plane operation; false otherwise.
     bool handle(const RequestTarget& target, const net::Request& request, net::Responder& responder);
 
-private:
-    bool handle_versions_and_aliases(const RequestTarget& target, const net::Request& request, net::Responder& responder);
-    bool handle_async_and_provisioned(const RequestTarget& target, const net::Request& request, net::Responder& responder);
+  private:
+    bool handle_versions_and_aliases(const RequestTarget& target, const net::Request& request,
+                                     net::Responder& responder);
+    bool handle_async_and_provisioned(const RequestTarget& target, const net::Request& request,
+                                      net::Responder& responder);
 
     net::Response create(const net::Request& request);
     net::Response list(const RequestTarget& target);

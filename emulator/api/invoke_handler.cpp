@@ -1,7 +1,6 @@
 #include "api/invoke_handler.hpp"
 
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 #include "api/aws_reply.hpp"
@@ -26,7 +25,8 @@ std::string header(const net::Request& request, std::string_view name) {
 }
 
 [[noreturn]] void validation_error(const std::string& value, const std::string& field, const std::string& allowed) {
-    throw AwsException({400, "ValidationException",
+    throw AwsException({400,
+                        "ValidationException",
                         "1 validation error detected: Value '" + value + "' at '" + field +
                             "' failed to satisfy constraint: Member must satisfy enum value set: [" + allowed + "]",
                         {}});
@@ -54,7 +54,8 @@ std::string decoded_client_context(const std::string& encoded) {
         throw_invalid_parameter("Client context must be smaller than " + std::to_string(kMaxClientContext) + " bytes.");
     }
     auto decoded = base64_decode(encoded);
-    if (!decoded || !json::accept(*decoded)) throw_invalid_parameter("Client context must be a valid Base64-encoded JSON object.");
+    if (!decoded || !json::accept(*decoded))
+        throw_invalid_parameter("Client context must be a valid Base64-encoded JSON object.");
     return *decoded;
 }
 
@@ -74,7 +75,8 @@ InvokeHandler::InvokeHandler(control::FunctionRegistry& registry, scheduler::Sch
     : registry_(registry), scheduler_(scheduler), queue_(queue) {}
 
 void InvokeHandler::invoke(const RequestTarget& target, net::Request&& request, net::Responder& responder) {
-    const auto qualifier = target.query.contains("Qualifier") ? std::optional(target.query.at("Qualifier")) : std::nullopt;
+    const auto qualifier =
+        target.query.contains("Qualifier") ? std::optional(target.query.at("Qualifier")) : std::nullopt;
     ResolvedFunction resolved = resolve_function(registry_, target.segments.at(2), qualifier);
 
     std::string type = header(request, "X-Amz-Invocation-Type");
@@ -83,10 +85,12 @@ void InvokeHandler::invoke(const RequestTarget& target, net::Request&& request, 
         validation_error(type, "invocationType", "RequestResponse, Event, DryRun");
     }
     const std::string log_type = header(request, "X-Amz-Log-Type");
-    if (!log_type.empty() && log_type != "None" && log_type != "Tail") validation_error(log_type, "logType", "None, Tail");
+    if (!log_type.empty() && log_type != "None" && log_type != "Tail")
+        validation_error(log_type, "logType", "None, Tail");
 
     if (type == "Event" && request.body().size() > kMaxAsyncPayload) {
-        throw AwsException({413, "RequestEntityTooLargeException",
+        throw AwsException({413,
+                            "RequestEntityTooLargeException",
                             std::to_string(request.body().size()) +
                                 " byte payload is too large for the Event invocation type (limit " +
                                 std::to_string(kMaxAsyncPayload) + " bytes)",
@@ -127,11 +131,14 @@ void InvokeHandler::invoke(const RequestTarget& target, net::Request&& request, 
     });
 }
 
-void InvokeHandler::invoke_async_legacy(const RequestTarget& target, net::Request&& request, net::Responder& responder) {
+void InvokeHandler::invoke_async_legacy(const RequestTarget& target, net::Request&& request,
+                                        net::Responder& responder) {
     ResolvedFunction resolved = resolve_function(registry_, target.segments.at(2), std::nullopt);
     if (request.body().size() > kMaxAsyncPayload) {
-        throw AwsException({413, "RequestEntityTooLargeException",
-                            std::to_string(request.body().size()) + " byte payload is too large for the Event invocation type (limit " +
+        throw AwsException({413,
+                            "RequestEntityTooLargeException",
+                            std::to_string(request.body().size()) +
+                                " byte payload is too large for the Event invocation type (limit " +
                                 std::to_string(kMaxAsyncPayload) + " bytes)",
                             {}});
     }

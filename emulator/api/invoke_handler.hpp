@@ -18,13 +18,13 @@ inline constexpr std::size_t kMaxSyncPayload = 6291456;   // 6 MB
 inline constexpr std::size_t kMaxAsyncPayload = 1048576;  // 1 MB since Oct 2025
 
 class InvokeHandler {
-public:
+  public:
     InvokeHandler(control::FunctionRegistry& registry, scheduler::Scheduler& scheduler, scheduler::AsyncQueue& queue);
 
     void invoke(const RequestTarget& target, net::Request&& request, net::Responder& responder);
     void invoke_async_legacy(const RequestTarget& target, net::Request&& request, net::Responder& responder);
 
-private:
+  private:
     control::FunctionRegistry& registry_;
     scheduler::Scheduler& scheduler_;
     scheduler::AsyncQueue& queue_;

@@ -1,16 +1,16 @@
 #include "app/emulator.hpp"
 
-#include <csignal>
-#include <cstdio>
-#include <fstream>
-#include <stdexcept>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
+#include <stdexcept>
 
 #include "api/api_server.hpp"
 #include "app/profile_settings.hpp"
@@ -42,7 +42,8 @@ using nlohmann::json;
 fs::path default_runtimes_dir() {
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec && fs::exists(exe.parent_path() / "runtimes" / "python" / "bootstrap.py")) return exe.parent_path() / "runtimes";
+    if (!ec && fs::exists(exe.parent_path() / "runtimes" / "python" / "bootstrap.py"))
+        return exe.parent_path() / "runtimes";
     return fs::path(LAMBDALAB_SOURCE_DIR) / "runtimes";
 }
 
@@ -71,7 +72,8 @@ std::string expand(std::string text) {
     const std::string key = "${LAMBDALAB_BUILD_DIR}";
     std::error_code ec;
     const fs::path exe_dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
-    for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key)) text.replace(pos, key.size(), exe_dir.string());
+    for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key))
+        text.replace(pos, key.size(), exe_dir.string());
     return text;
 }
 
@@ -106,8 +108,8 @@ struct Emulator::Parts {
           dynamodb(make_dynamodb(options)),
           lab(store.path(), lab::LabInfo{profile.name, profile.time_scale, options.region}),
           ui(store.path(), registry, scheduler,
-             ui::UiInfo{LAMBDALAB_VERSION, options.region, resources->describe(), sandbox::host_cores(), describe(profile),
-                        options.data_dir.string()}) {}
+             ui::UiInfo{LAMBDALAB_VERSION, options.region, resources->describe(), sandbox::host_cores(),
+                        describe(profile), options.data_dir.string()}) {}
 
     scheduler::SchedulerOptions scheduler_options() {
         scheduler::SchedulerOptions out;
@@ -128,12 +130,13 @@ struct Emulator::Parts {
         const json& list = file.is_array() ? file : file.at("Functions");
         const fs::path base = fs::absolute(options.functions_file).parent_path();
         for (json entry : list) {
-            if (entry.contains("CodeDirectory")) entry["CodeDirectory"] = expand(entry["CodeDirectory"].get<std::string>());
+            if (entry.contains("CodeDirectory"))
+                entry["CodeDirectory"] = expand(entry["CodeDirectory"].get<std::string>());
             try {
                 registry.declare(entry, base);
             } catch (const AwsException& e) {
-                throw std::runtime_error(options.functions_file.string() + ": function " + entry.value("FunctionName", "?") +
-                                         ": " + e.error().message);
+                throw std::runtime_error(options.functions_file.string() + ": function " +
+                                         entry.value("FunctionName", "?") + ": " + e.error().message);
             }
         }
     }
@@ -178,12 +181,14 @@ Emulator::Emulator(EmulatorOptions options) : parts_(std::make_unique<Parts>(std
     const std::string dynamodb_url =
         parts_->dynamodb ? "http://" + parts_->options.host + ":" + std::to_string(parts_->dynamodb->port()) : "";
     if (parts_->dynamodb) parts_->scheduler.set_dynamodb_endpoint(dynamodb_url);
-    parts_->api.add_extension([this](const api::RequestTarget& target, net::Request& request, net::Responder& responder) {
-        return parts_->lab.handle(target, request, responder);
-    });
-    parts_->api.add_extension([this](const api::RequestTarget& target, net::Request& request, net::Responder& responder) {
-        return parts_->ui.handle(target, request, responder);
-    });
+    parts_->api.add_extension(
+        [this](const api::RequestTarget& target, net::Request& request, net::Responder& responder) {
+            return parts_->lab.handle(target, request, responder);
+        });
+    parts_->api.add_extension(
+        [this](const api::RequestTarget& target, net::Request& request, net::Responder& responder) {
+            return parts_->ui.handle(target, request, responder);
+        });
     parts_->registry.load();
     parts_->declare_functions();
     parts_->queue.restore();
@@ -193,7 +198,8 @@ Emulator::Emulator(EmulatorOptions options) : parts_(std::make_unique<Parts>(std
                     parts_->registry.list().size(), parts_->options.data_dir.c_str());
         std::printf("lambdalab: resource control: %s\n", parts_->resources->describe().c_str());
         const auto web_ui = parts_->ui.assets_dir();
-        std::printf("lambdalab: web UI on http://%s:%u/%s\n", parts_->options.host.c_str(), static_cast<unsigned>(port()),
+        std::printf("lambdalab: web UI on http://%s:%u/%s\n", parts_->options.host.c_str(),
+                    static_cast<unsigned>(port()),
                     web_ui ? "" : " (not built: run scripts/install-deps.sh, then build)");
         if (parts_->dynamodb) {
             const auto& service = parts_->dynamodb->options();
@@ -206,7 +212,9 @@ Emulator::Emulator(EmulatorOptions options) : parts_(std::make_unique<Parts>(std
 
 Emulator::~Emulator() = default;
 
-std::uint16_t Emulator::port() const { return parts_->api.port(); }
+std::uint16_t Emulator::port() const {
+    return parts_->api.port();
+}
 
 void Emulator::run(bool handle_signals) {
     if (handle_signals) {

@@ -16,10 +16,10 @@ struct EmulatorOptions {
     std::filesystem::path data_dir = ".lambdalab";
     std::filesystem::path functions_file;  // optional
     std::string profile = "aws-2026";
-    double time_scale = 0;                 // 0: the profile's own
-    std::vector<std::string> settings;     // profile overrides, "key=value"
-    std::string resource_control = "auto"; // auto, cgroup-v2, cgroup-v1, fallback or none
-    std::filesystem::path runtimes_dir;    // empty: next to the executable, else the source tree's
+    double time_scale = 0;                  // 0: the profile's own
+    std::vector<std::string> settings;      // profile overrides, "key=value"
+    std::string resource_control = "auto";  // auto, cgroup-v2, cgroup-v1, fallback or none
+    std::filesystem::path runtimes_dir;     // empty: next to the executable, else the source tree's
     std::string region = "us-east-1";
     std::string account_id = "123456789012";
     // lambdalab's DynamoDB: unset, port 8000 like DynamoDB Local (a free port if 8000 is taken);
@@ -30,7 +30,7 @@ struct EmulatorOptions {
 };
 
 class Emulator {
-public:
+  public:
     // Opens the store, restores and declares functions, binds the ports. Throws on failure.
     explicit Emulator(EmulatorOptions options);
     ~Emulator();
@@ -41,7 +41,7 @@ public:
     void stop();
     std::uint16_t port() const;
 
-private:
+  private:
     struct Parts;
     std::unique_ptr<Parts> parts_;
 };

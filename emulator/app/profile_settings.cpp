@@ -3,9 +3,8 @@
 #include <charconv>
 #include <functional>
 #include <map>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace lambdalab::app {
 
@@ -29,8 +28,12 @@ bool to_bool(std::string_view key, std::string_view text) {
     throw std::invalid_argument("setting " + std::string(key) + ": '" + std::string(text) + "' is not true or false");
 }
 
-Duration ms(double value) { return model::from_ms(value); }
-double in_ms(Duration d) { return model::to_ms(d); }
+Duration ms(double value) {
+    return model::from_ms(value);
+}
+double in_ms(Duration d) {
+    return model::to_ms(d);
+}
 
 // A setting: how to read it into a profile and how to show it.
 struct Setting {
@@ -39,16 +42,18 @@ struct Setting {
 };
 
 // A numeric field, read and written as a plain number.
-#define LAMBDALAB_NUMBER(expr)                                                                      \
-    Setting {                                                                                       \
-        [](Profile& p, std::string_view k, std::string_view v) { expr = static_cast<std::decay_t<decltype(expr)>>(to_number(k, v)); }, \
-            [](const Profile& p) { return nlohmann::json(expr); }                                   \
+#define LAMBDALAB_NUMBER(expr)                                                 \
+    Setting {                                                                  \
+        [](Profile& p, std::string_view k, std::string_view v) {               \
+            expr = static_cast<std::decay_t<decltype(expr)>>(to_number(k, v)); \
+        },                                                                     \
+            [](const Profile& p) { return nlohmann::json(expr); }              \
     }
 // A duration field, given in `unit` milliseconds (1000 for a key ending in _s).
-#define LAMBDALAB_MILLIS(expr, unit)                                                                \
-    Setting {                                                                                       \
+#define LAMBDALAB_MILLIS(expr, unit)                                                                   \
+    Setting {                                                                                          \
         [](Profile& p, std::string_view k, std::string_view v) { expr = ms(to_number(k, v) * unit); }, \
-            [](const Profile& p) { return nlohmann::json(in_ms(expr) / unit); }                     \
+            [](const Profile& p) { return nlohmann::json(in_ms(expr) / unit); }                        \
     }
 
 const std::map<std::string, Setting, std::less<>>& settings() {
@@ -59,8 +64,9 @@ const std::map<std::string, Setting, std::less<>>& settings() {
         {"cpu.cfs_period_us", LAMBDALAB_NUMBER(p.cpu.cfs_period_us)},
         {"cpu.host_cores_per_vcpu", LAMBDALAB_NUMBER(p.cpu.host_cores_per_vcpu)},
         {"billing.granularity_ms", LAMBDALAB_NUMBER(p.billing.granularity_ms)},
-        {"billing.bill_init", Setting{[](Profile& p, std::string_view k, std::string_view v) { p.billing.bill_init = to_bool(k, v); },
-                                      [](const Profile& p) { return nlohmann::json(p.billing.bill_init); }}},
+        {"billing.bill_init",
+         Setting{[](Profile& p, std::string_view k, std::string_view v) { p.billing.bill_init = to_bool(k, v); },
+                 [](const Profile& p) { return nlohmann::json(p.billing.bill_init); }}},
         {"billing.price_per_gb_second_x86", LAMBDALAB_NUMBER(p.billing.price_per_gb_second_x86)},
         {"billing.price_per_gb_second_arm", LAMBDALAB_NUMBER(p.billing.price_per_gb_second_arm)},
         {"billing.price_per_request", LAMBDALAB_NUMBER(p.billing.price_per_request)},
@@ -69,10 +75,15 @@ const std::map<std::string, Setting, std::less<>>& settings() {
         {"scaling.model",
          Setting{[](Profile& p, std::string_view k, std::string_view v) {
                      using M = model::ScalingSettings::Model;
-                     if (v == "per_function_rate") p.scaling.model = M::per_function_rate;
-                     else if (v == "legacy_burst") p.scaling.model = M::legacy_burst;
-                     else if (v == "unlimited") p.scaling.model = M::unlimited;
-                     else throw std::invalid_argument("setting " + std::string(k) + ": one of per_function_rate, legacy_burst, unlimited");
+                     if (v == "per_function_rate")
+                         p.scaling.model = M::per_function_rate;
+                     else if (v == "legacy_burst")
+                         p.scaling.model = M::legacy_burst;
+                     else if (v == "unlimited")
+                         p.scaling.model = M::unlimited;
+                     else
+                         throw std::invalid_argument("setting " + std::string(k) +
+                                                     ": one of per_function_rate, legacy_burst, unlimited");
                  },
                  [](const Profile& p) {
                      using M = model::ScalingSettings::Model;
@@ -91,10 +102,15 @@ const std::map<std::string, Setting, std::less<>>& settings() {
         {"lifecycle.routing",
          Setting{[](Profile& p, std::string_view k, std::string_view v) {
                      using R = model::Routing;
-                     if (v == "most_recently_used") p.lifecycle.routing = R::most_recently_used;
-                     else if (v == "newest_created") p.lifecycle.routing = R::newest_created;
-                     else if (v == "random") p.lifecycle.routing = R::random;
-                     else throw std::invalid_argument("setting " + std::string(k) + ": one of most_recently_used, newest_created, random");
+                     if (v == "most_recently_used")
+                         p.lifecycle.routing = R::most_recently_used;
+                     else if (v == "newest_created")
+                         p.lifecycle.routing = R::newest_created;
+                     else if (v == "random")
+                         p.lifecycle.routing = R::random;
+                     else
+                         throw std::invalid_argument("setting " + std::string(k) +
+                                                     ": one of most_recently_used, newest_created, random");
                  },
                  [](const Profile& p) {
                      using R = model::Routing;
@@ -107,17 +123,23 @@ const std::map<std::string, Setting, std::less<>>& settings() {
         {"cold_start.download_free_mb", LAMBDALAB_NUMBER(p.cold_start.download_free_mb)},
         {"cold_start.init_limit_ms", LAMBDALAB_MILLIS(p.cold_start.init_limit, 1.0)},
         {"cold_start.boost_on_demand_init",
-         Setting{[](Profile& p, std::string_view k, std::string_view v) { p.cold_start.boost_on_demand_init = to_bool(k, v); },
+         Setting{[](Profile& p, std::string_view k, std::string_view v) {
+                     p.cold_start.boost_on_demand_init = to_bool(k, v);
+                 },
                  [](const Profile& p) { return nlohmann::json(p.cold_start.boost_on_demand_init); }}},
         {"vpc.mode",
          Setting{[](Profile& p, std::string_view k, std::string_view v) {
                      using M = model::VpcSettings::Mode;
-                     if (v == "hyperplane") p.vpc.mode = M::hyperplane;
-                     else if (v == "legacy_eni") p.vpc.mode = M::legacy_eni;
-                     else throw std::invalid_argument("setting " + std::string(k) + ": one of hyperplane, legacy_eni");
+                     if (v == "hyperplane")
+                         p.vpc.mode = M::hyperplane;
+                     else if (v == "legacy_eni")
+                         p.vpc.mode = M::legacy_eni;
+                     else
+                         throw std::invalid_argument("setting " + std::string(k) + ": one of hyperplane, legacy_eni");
                  },
                  [](const Profile& p) {
-                     return nlohmann::json(p.vpc.mode == model::VpcSettings::Mode::hyperplane ? "hyperplane" : "legacy_eni");
+                     return nlohmann::json(p.vpc.mode == model::VpcSettings::Mode::hyperplane ? "hyperplane"
+                                                                                              : "legacy_eni");
                  }}},
         {"vpc.hyperplane_pending_s", LAMBDALAB_MILLIS(p.vpc.hyperplane_pending, 1000.0)},
         {"vpc.legacy_eni_setup_ms", LAMBDALAB_MILLIS(p.vpc.legacy_eni_setup, 1.0)},
@@ -127,21 +149,21 @@ const std::map<std::string, Setting, std::less<>>& settings() {
         {"async.max_event_age_s", LAMBDALAB_MILLIS(p.async.max_event_age, 1000.0)},
         {"async.throttle_backoff_initial_ms", LAMBDALAB_MILLIS(p.async.throttle_backoff_initial, 1.0)},
         {"async.throttle_backoff_max_ms", LAMBDALAB_MILLIS(p.async.throttle_backoff_max, 1.0)},
-        {"async.retry_delays_s",
-         Setting{[](Profile& p, std::string_view k, std::string_view v) {
-                     p.async.retry_delays.clear();
-                     while (!v.empty()) {
-                         const auto comma = v.find(',');
-                         p.async.retry_delays.push_back(ms(to_number(k, v.substr(0, comma)) * 1000.0));
-                         if (comma == std::string_view::npos) break;
-                         v.remove_prefix(comma + 1);
-                     }
-                 },
-                 [](const Profile& p) {
-                     nlohmann::json out = nlohmann::json::array();
-                     for (const auto d : p.async.retry_delays) out.push_back(in_ms(d) / 1000.0);
-                     return out;
-                 }}},
+        {"async.retry_delays_s", Setting{[](Profile& p, std::string_view k, std::string_view v) {
+                                             p.async.retry_delays.clear();
+                                             while (!v.empty()) {
+                                                 const auto comma = v.find(',');
+                                                 p.async.retry_delays.push_back(
+                                                     ms(to_number(k, v.substr(0, comma)) * 1000.0));
+                                                 if (comma == std::string_view::npos) break;
+                                                 v.remove_prefix(comma + 1);
+                                             }
+                                         },
+                                         [](const Profile& p) {
+                                             nlohmann::json out = nlohmann::json::array();
+                                             for (const auto d : p.async.retry_delays) out.push_back(in_ms(d) / 1000.0);
+                                             return out;
+                                         }}},
     };
     return table;
 }

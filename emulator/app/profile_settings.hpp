@@ -1,11 +1,10 @@
 #pragma once
 // Every setting of a simulation profile, by name, so a user can override any of them
 // (`serve --set cold_start.sandbox_boot_ms=0`) and every run can store the profile it used.
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "model/profile.hpp"
 

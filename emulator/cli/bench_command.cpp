@@ -2,16 +2,15 @@
 // started in-process, stores the run and prints its report and headline.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <thread>
-
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "app/emulator.hpp"
 #include "app/profile_settings.hpp"
@@ -41,7 +40,7 @@ void on_interrupt(int signal_number) {
 
 // Installs the Ctrl-C handler for the length of a run.
 class InterruptGuard {
-public:
+  public:
     InterruptGuard() {
         interrupted = false;
         struct sigaction action {};
@@ -57,7 +56,7 @@ public:
     InterruptGuard(const InterruptGuard&) = delete;
     InterruptGuard& operator=(const InterruptGuard&) = delete;
 
-private:
+  private:
     struct sigaction old_int_ {};
     struct sigaction old_term_ {};
 };
@@ -65,7 +64,7 @@ private:
 // An emulator on a thread of this process, restartable with another profile (a restart stops its
 // sandboxes; the store and the run in it carry on).
 class InProcessEmulator {
-public:
+  public:
     explicit InProcessEmulator(app::EmulatorOptions options) : options_(std::move(options)) {}
     ~InProcessEmulator() { stop(); }
 
@@ -84,7 +83,7 @@ public:
         emulator_.reset();
     }
 
-private:
+  private:
     app::EmulatorOptions options_;
     std::unique_ptr<app::Emulator> emulator_;
     std::thread thread_;
@@ -186,7 +185,9 @@ int run_bench(BenchOptions& options) {
     const double rate = result.measuring_s > 0 ? static_cast<double>(result.measured) / result.measuring_s : 0;
     std::printf("\nmeasured %ld invocations in %.2f s of load (%.0f/s); %s invocation rows stored; run took %.1f s\n",
                 result.measured, result.measuring_s, rate,
-                result.run.value("invocations", json()).is_number() ? std::to_string(result.run["invocations"].get<long long>()).c_str() : "?",
+                result.run.value("invocations", json()).is_number()
+                    ? std::to_string(result.run["invocations"].get<long long>()).c_str()
+                    : "?",
                 result.elapsed_s);
     if (!result.headline.empty()) std::printf("%s\n", result.headline.c_str());
     std::printf("run %lld %s (lambdalab report %lld)\n", static_cast<long long>(result.run_id), result.status.c_str(),
@@ -222,8 +223,8 @@ lab::RunResult run_lab(const lab::Suite& suite, const LabTarget& target, lab::Ru
         runner.environment["mode"] = "remote";
         if (!suite.emulator.settings.empty() || suite.emulator.time_scale > 0) {
             if (runner.progress) {
-                runner.progress->message("note: the suite's emulator settings apply to in-process runs; " + target.endpoint +
-                                         " keeps its own");
+                runner.progress->message("note: the suite's emulator settings apply to in-process runs; " +
+                                         target.endpoint + " keeps its own");
             }
         }
     }

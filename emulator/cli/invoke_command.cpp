@@ -1,7 +1,6 @@
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
-
-#include <CLI/CLI.hpp>
 
 #include "api/request_target.hpp"
 #include "cli/commands.hpp"
@@ -23,8 +22,9 @@ struct InvokeOptions {
 int run_invoke(const InvokeOptions& options) {
     const net::Url url = net::parse_url(options.endpoint);
     net::HttpClient client(url.host, url.port);
-    net::Request request{net::http::verb::post,
-                         url.path_prefix + "/2015-03-31/functions/" + net::percent_encode(options.function) + "/invocations", 11};
+    net::Request request{
+        net::http::verb::post,
+        url.path_prefix + "/2015-03-31/functions/" + net::percent_encode(options.function) + "/invocations", 11};
     request.set("X-Amz-Invocation-Type", options.invocation_type);
     if (options.tail) request.set("X-Amz-Log-Type", "Tail");
     request.body() = options.payload;
@@ -52,7 +52,8 @@ void add_invoke_command(CLI::App& app) {
     cmd->add_option("function", options->function, "Function name or ARN (name:qualifier allowed)")->required();
     cmd->add_option("--payload", options->payload, "Event JSON")->capture_default_str();
     cmd->add_option("--endpoint", options->endpoint, "The emulator's URL")->capture_default_str();
-    cmd->add_option("--invocation-type", options->invocation_type, "RequestResponse, Event or DryRun")->capture_default_str();
+    cmd->add_option("--invocation-type", options->invocation_type, "RequestResponse, Event or DryRun")
+        ->capture_default_str();
     cmd->add_flag("--tail", options->tail, "Print the last 4 KB of the invocation's log to stderr");
     cmd->callback([options] {
         const int code = run_invoke(*options);

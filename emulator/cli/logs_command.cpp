@@ -1,8 +1,7 @@
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "common/time_format.hpp"
@@ -20,7 +19,8 @@ struct LogsOptions {
 
 void add_logs_command(CLI::App& app) {
     auto options = std::make_shared<LogsOptions>();
-    auto* cmd = app.add_subcommand("logs", "Print a function's recent logs (START/END/REPORT and its output) from the store");
+    auto* cmd =
+        app.add_subcommand("logs", "Print a function's recent logs (START/END/REPORT and its output) from the store");
     cmd->add_option("function", options->function, "Function name")->required();
     cmd->add_option("--data-dir", options->data_dir, "The emulator's data directory")->capture_default_str();
     cmd->add_option("--limit", options->limit, "How many invocations (log blocks) to show")->capture_default_str();

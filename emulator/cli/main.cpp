@@ -1,7 +1,6 @@
 // lambdalab: a local AWS Lambda emulator and benchmark lab.
-#include <cstdio>
-
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 #include "cli/commands.hpp"
 

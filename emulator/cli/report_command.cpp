@@ -1,9 +1,8 @@
 // lambdalab report RUN [--compare RUN2]: a run's per-variant statistics, as text, CSV or JSON.
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
 #include <memory>
-
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -28,7 +27,7 @@ struct ReportOptions {
 
 // Runs come from the store (read-only) or from a running emulator's lab API.
 class Source {
-public:
+  public:
     explicit Source(const ReportOptions& options) {
         if (!options.endpoint.empty()) {
             client_ = std::make_unique<lab::LambdaClient>(options.endpoint);
@@ -67,7 +66,7 @@ public:
         }
     }
 
-private:
+  private:
     std::unique_ptr<lab::LambdaClient> client_;
     std::unique_ptr<store::Connection> db_;
     std::unique_ptr<lab::RunStore> runs_;
@@ -86,7 +85,8 @@ void add_report_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("report", "Print a run's per-variant statistics (and export them)");
     cmd->add_option("run", options->run, "Run id, or last")->required();
     cmd->add_option("--compare", options->compare, "Another run to compare with, variant by variant");
-    cmd->add_option("--data-dir", options->data_dir, "The emulator's data directory (its store)")->capture_default_str();
+    cmd->add_option("--data-dir", options->data_dir, "The emulator's data directory (its store)")
+        ->capture_default_str();
     cmd->add_option("--endpoint", options->endpoint, "Ask a running emulator's lab API instead of reading the store");
     cmd->add_option("--csv", options->csv, "Write the per-variant statistics as CSV to this file");
     cmd->add_option("--json", options->json_file, "Write the run with its statistics as JSON to this file");

@@ -1,6 +1,5 @@
-#include <memory>
-
 #include <CLI/CLI.hpp>
+#include <memory>
 
 #include "app/emulator.hpp"
 #include "cli/commands.hpp"

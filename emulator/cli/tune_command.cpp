@@ -2,12 +2,11 @@
 // and output as alexcasalboni/aws-lambda-power-tuning, measured on the emulator and stored as a run.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
-#include <sstream>
-
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "app/profile_settings.hpp"
 #include "cli/commands.hpp"
@@ -74,7 +73,8 @@ int run_tune(const TuneOptions& options) {
     if (!options.payload.empty()) document["payload"] = options.payload;
     // Power Tuning clamps both rather than refusing them.
     json pt = {{"strategy", options.strategy}, {"balancedWeight", lab::balanced_weight(options.balanced_weight)}};
-    if (options.discard_top_bottom) pt["discardTopBottom"] = lab::discard_top_bottom(options.discard_top_bottom, options.only_cold_starts);
+    if (options.discard_top_bottom)
+        pt["discardTopBottom"] = lab::discard_top_bottom(options.discard_top_bottom, options.only_cold_starts);
     document["analysis"] = {{"powerTuning", pt}};
 
     lab::Suite suite;
@@ -85,9 +85,13 @@ int run_tune(const TuneOptions& options) {
     } catch (const std::invalid_argument& e) {
         // Name the flag, not the suite field it became.
         std::string message = e.what();
-        for (const auto& [field, flag] : std::vector<std::pair<std::string, std::string>>{
-                 {"suite.matrix.memory", "--memory"}, {"suite.load.num", "--num"}, {"suite.load", "--num"},
-                 {"suite.analysis.powerTuning", "--num"}, {"suite.function", "FUNCTION"}, {"suite.emulator", "--set"}}) {
+        for (const auto& [field, flag] :
+             std::vector<std::pair<std::string, std::string>>{{"suite.matrix.memory", "--memory"},
+                                                              {"suite.load.num", "--num"},
+                                                              {"suite.load", "--num"},
+                                                              {"suite.analysis.powerTuning", "--num"},
+                                                              {"suite.function", "FUNCTION"},
+                                                              {"suite.emulator", "--set"}}) {
             if (message.starts_with(field)) {
                 message = flag + message.substr(field.size());
                 break;
@@ -104,8 +108,8 @@ int run_tune(const TuneOptions& options) {
     runner.stop_on_function_error = true;
     runner.allowed_exceptions = options.allowed_exceptions;
     const lab::RunResult result = run_lab(suite, options.target, runner);
-    const json tuned = result.result.contains("powerTuning") ? result.result["powerTuning"].value(options.function, json())
-                                                              : json();
+    const json tuned =
+        result.result.contains("powerTuning") ? result.result["powerTuning"].value(options.function, json()) : json();
     if (result.status == "failed" || !tuned.is_object() || tuned.contains("error")) {
         // Say why: the run's own message, else why its power values were not measured.
         std::string why = result.message;
@@ -120,8 +124,8 @@ int run_tune(const TuneOptions& options) {
         return 1;
     }
     std::printf("%s\n", lab::ordered_output(tuned).dump(2).c_str());
-    std::fprintf(stderr, "run %lld %s (lambdalab report %lld)\n", static_cast<long long>(result.run_id), result.status.c_str(),
-                 static_cast<long long>(result.run_id));
+    std::fprintf(stderr, "run %lld %s (lambdalab report %lld)\n", static_cast<long long>(result.run_id),
+                 result.status.c_str(), static_cast<long long>(result.run_id));
     return result.status == "complete" ? 0 : 130;
 }
 
@@ -134,22 +138,27 @@ void add_tune_command(CLI::App& app) {
     cmd->add_option("--memory", options->memory, "Power values in MB, comma-separated, or ALL (128..3008 by 64)")
         ->capture_default_str();
     cmd->add_option("--num", options->num, "Invocations per power value (at least 5)")->required();
-    cmd->add_option("--payload", options->payload, "The event (JSON; a string that is not JSON is sent as a JSON string)");
-    cmd->add_flag("--parallel", options->parallel, "Send each power value's invocations all at once (parallelInvocation)");
+    cmd->add_option("--payload", options->payload,
+                    "The event (JSON; a string that is not JSON is sent as a JSON string)");
+    cmd->add_flag("--parallel", options->parallel,
+                  "Send each power value's invocations all at once (parallelInvocation)");
     cmd->add_option("--strategy", options->strategy, "cost, speed or balanced")
         ->check(CLI::IsMember({"cost", "speed", "balanced"}))
         ->capture_default_str();
     cmd->add_option("--balanced-weight", options->balanced_weight, "0 = speed, 1 = cost (balanced strategy)")
         ->capture_default_str();
     cmd->add_option("--discard-top-bottom", options->discard_top_bottom,
-                    "Share of the slowest and fastest invocations left out of the mean (default 0.2, 0 with --only-cold-starts; at most 0.4)");
+                    "Share of the slowest and fastest invocations left out of the mean (default 0.2, 0 with "
+                    "--only-cold-starts; at most 0.4)");
     cmd->add_flag("--only-cold-starts", options->only_cold_starts, "Make every invocation a cold start");
-    cmd->add_option("--allowed-exceptions", options->allowed_exceptions, "errorTypes that do not fail the tuning")->delimiter(',');
+    cmd->add_option("--allowed-exceptions", options->allowed_exceptions, "errorTypes that do not fail the tuning")
+        ->delimiter(',');
     cmd->add_option("--endpoint", options->target.endpoint,
                     "A running emulator; without it an emulator is started in-process");
     cmd->add_option("--data-dir", options->target.data_dir, "In-process: the emulator's data directory (its store)")
         ->capture_default_str();
-    cmd->add_option("--functions", options->target.functions_file, "In-process: a functions file declaring the function");
+    cmd->add_option("--functions", options->target.functions_file,
+                    "In-process: a functions file declaring the function");
     cmd->add_option("--profile", options->profile, "In-process: the simulation profile")->capture_default_str();
     cmd->add_option("--set", options->settings, "In-process: override a profile setting (repeatable)");
     cmd->callback([options] {

@@ -14,11 +14,11 @@ struct AwsError {
 };
 
 class AwsException : public std::runtime_error {
-public:
+  public:
     explicit AwsException(AwsError error) : std::runtime_error(error.message), error_(std::move(error)) {}
     const AwsError& error() const { return error_; }
 
-private:
+  private:
     AwsError error_;
 };
 

@@ -25,8 +25,8 @@ std::string random_hex(std::size_t n) {
 
 std::string new_uuid() {
     std::string hex = random_hex(32);
-    hex[12] = '4';                                                           // version 4
-    hex[16] = kHex[8 + (static_cast<unsigned>(generator()()) & 0x3)];        // variant 10xx
+    hex[12] = '4';                                                     // version 4
+    hex[16] = kHex[8 + (static_cast<unsigned>(generator()()) & 0x3)];  // variant 10xx
     return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' + hex.substr(16, 4) + '-' +
            hex.substr(20, 12);
 }

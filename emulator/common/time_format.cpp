@@ -12,7 +12,9 @@ std::tm utc(WallTime t) {
     gmtime_r(&seconds, &tm);
     return tm;
 }
-int millis_part(WallTime t) { return static_cast<int>(epoch_ms(t) % 1000); }
+int millis_part(WallTime t) {
+    return static_cast<int>(epoch_ms(t) % 1000);
+}
 }  // namespace
 
 std::int64_t epoch_ms(WallTime t) {

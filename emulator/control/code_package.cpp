@@ -1,14 +1,14 @@
 #include "control/code_package.hpp"
 
-#include <algorithm>
-#include <fstream>
-#include <optional>
-#include <memory>
-#include <vector>
-
 #include <openssl/evp.h>
 #include <sys/stat.h>
 #include <zip.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <vector>
 
 #include "common/aws_error.hpp"
 #include "common/base64.hpp"
@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 namespace {
 
 [[noreturn]] void bad_zip(const std::string& why) {
-    throw_invalid_parameter("Could not unzip uploaded file. Please check your file, then try to upload again. (" + why + ")");
+    throw_invalid_parameter("Could not unzip uploaded file. Please check your file, then try to upload again. (" + why +
+                            ")");
 }
 
 struct Sha256 {
@@ -51,7 +52,8 @@ void write_entry(zip_t* archive, zip_int64_t index, const fs::path& target, std:
     if (unzipped > kMaxUnzippedBytes) {
         throw_invalid_parameter("Unzipped size must be smaller than " + std::to_string(kMaxUnzippedBytes) + " bytes");
     }
-    std::unique_ptr<zip_file_t, decltype(&zip_fclose)> file(zip_fopen_index(archive, static_cast<zip_uint64_t>(index), 0), zip_fclose);
+    std::unique_ptr<zip_file_t, decltype(&zip_fclose)> file(
+        zip_fopen_index(archive, static_cast<zip_uint64_t>(index), 0), zip_fclose);
     if (!file) bad_zip(std::string("cannot open entry ") + stat.name);
     fs::create_directories(target.parent_path());
     std::ofstream out(target, std::ios::binary | std::ios::trunc);
@@ -85,7 +87,8 @@ CodePackage unpack_zip(std::string_view zip_bytes, const fs::path& dest) {
     zip_error_init(&error);
     zip_source_t* source = zip_source_buffer_create(zip_bytes.data(), zip_bytes.size(), 0, &error);
     if (!source) bad_zip(zip_error_strerror(&error));
-    std::unique_ptr<zip_t, decltype(&zip_discard)> archive(zip_open_from_source(source, ZIP_RDONLY, &error), zip_discard);
+    std::unique_ptr<zip_t, decltype(&zip_discard)> archive(zip_open_from_source(source, ZIP_RDONLY, &error),
+                                                           zip_discard);
     if (!archive) {
         zip_source_free(source);
         const std::string why = zip_error_strerror(&error);

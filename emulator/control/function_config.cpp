@@ -66,12 +66,9 @@ json to_event_invoke_json(const EventInvokeConfig& config, const std::string& fu
 
 json to_stored_json(const FunctionConfig& c, const Account& account) {
     json out = to_api_json(c, account);
-    out["Lambdalab"] = {{"CodeDirectory", c.code_dir.string()},
-                        {"CodeOwned", c.code_owned},
-                        {"LastVersion", c.last_version},
-                        {"PublishedRevision", c.published_revision},
-                        {"Provisioned", c.provisioned},
-                        {"Aliases", json::object()}};
+    out["Lambdalab"] = {{"CodeDirectory", c.code_dir.string()}, {"CodeOwned", c.code_owned},
+                        {"LastVersion", c.last_version},        {"PublishedRevision", c.published_revision},
+                        {"Provisioned", c.provisioned},         {"Aliases", json::object()}};
     for (const auto& [name, alias] : c.aliases) {
         out["Lambdalab"]["Aliases"][name] = {{"FunctionVersion", alias.function_version},
                                              {"Description", alias.description},
@@ -81,8 +78,10 @@ json to_stored_json(const FunctionConfig& c, const Account& account) {
         json event = {{"OnSuccess", c.event_invoke->on_success},
                       {"OnFailure", c.event_invoke->on_failure},
                       {"LastModified", c.event_invoke->last_modified}};
-        if (c.event_invoke->maximum_retry_attempts) event["MaximumRetryAttempts"] = *c.event_invoke->maximum_retry_attempts;
-        if (c.event_invoke->maximum_event_age_s) event["MaximumEventAgeInSeconds"] = *c.event_invoke->maximum_event_age_s;
+        if (c.event_invoke->maximum_retry_attempts)
+            event["MaximumRetryAttempts"] = *c.event_invoke->maximum_retry_attempts;
+        if (c.event_invoke->maximum_event_age_s)
+            event["MaximumEventAgeInSeconds"] = *c.event_invoke->maximum_event_age_s;
         out["Lambdalab"]["EventInvokeConfig"] = event;
     }
     if (c.vpc.enabled()) {
@@ -105,7 +104,8 @@ FunctionConfig from_stored_json(const json& j) {
     c.ephemeral_storage_mb = j.contains("EphemeralStorage") ? j["EphemeralStorage"].value("Size", 512) : 512;
     if (j.contains("Architectures") && !j["Architectures"].empty()) c.architecture = j["Architectures"][0];
     if (j.contains("Environment") && j["Environment"].contains("Variables")) {
-        for (const auto& [key, value] : j["Environment"]["Variables"].items()) c.environment[key] = value.get<std::string>();
+        for (const auto& [key, value] : j["Environment"]["Variables"].items())
+            c.environment[key] = value.get<std::string>();
     }
     if (j.contains("VpcConfig")) {
         c.vpc.subnet_ids = j["VpcConfig"].value("SubnetIds", std::vector<std::string>{});
@@ -125,13 +125,16 @@ FunctionConfig from_stored_json(const json& j) {
     c.provisioned = own.value("Provisioned", std::map<std::string, int>{});
     const json aliases = own.value("Aliases", json::object());  // a named copy: items() must not outlive it
     for (const auto& [name, alias] : aliases.items()) {
-        c.aliases[name] = {name, alias.value("FunctionVersion", ""), alias.value("Description", ""), alias.value("RevisionId", "")};
+        c.aliases[name] = {name, alias.value("FunctionVersion", ""), alias.value("Description", ""),
+                           alias.value("RevisionId", "")};
     }
     if (own.contains("EventInvokeConfig")) {
         const json& event = own["EventInvokeConfig"];
         EventInvokeConfig config;
-        if (event.contains("MaximumRetryAttempts")) config.maximum_retry_attempts = event["MaximumRetryAttempts"].get<int>();
-        if (event.contains("MaximumEventAgeInSeconds")) config.maximum_event_age_s = event["MaximumEventAgeInSeconds"].get<int>();
+        if (event.contains("MaximumRetryAttempts"))
+            config.maximum_retry_attempts = event["MaximumRetryAttempts"].get<int>();
+        if (event.contains("MaximumEventAgeInSeconds"))
+            config.maximum_event_age_s = event["MaximumEventAgeInSeconds"].get<int>();
         config.on_success = event.value("OnSuccess", "");
         config.on_failure = event.value("OnFailure", "");
         config.last_modified = event.value("LastModified", 0.0);
@@ -139,7 +142,8 @@ FunctionConfig from_stored_json(const json& j) {
     }
     c.code_dir = own.value("CodeDirectory", "");
     c.code_owned = own.value("CodeOwned", false);
-    if (own.contains("ReservedConcurrentExecutions")) c.reserved_concurrency = own["ReservedConcurrentExecutions"].get<int>();
+    if (own.contains("ReservedConcurrentExecutions"))
+        c.reserved_concurrency = own["ReservedConcurrentExecutions"].get<int>();
     return c;
 }
 

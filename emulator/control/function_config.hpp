@@ -4,11 +4,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "control/account.hpp"
 
@@ -30,11 +29,11 @@ struct AliasConfig {
 
 // Asynchronous invocation settings (PutFunctionEventInvokeConfig).
 struct EventInvokeConfig {
-    std::optional<int> maximum_retry_attempts;   // 0..2; Lambda's default is 2
-    std::optional<int> maximum_event_age_s;      // 60..21600; default 21600
-    std::string on_success;                      // destination ARNs
+    std::optional<int> maximum_retry_attempts;  // 0..2; Lambda's default is 2
+    std::optional<int> maximum_event_age_s;     // 60..21600; default 21600
+    std::string on_success;                     // destination ARNs
     std::string on_failure;
-    double last_modified = 0;                    // epoch seconds
+    double last_modified = 0;  // epoch seconds
 };
 
 struct FunctionConfig {
@@ -69,12 +68,13 @@ struct FunctionConfig {
     std::map<std::string, AliasConfig> aliases;
     std::map<std::string, int> provisioned;  // requested provisioned concurrency by qualifier
     std::optional<EventInvokeConfig> event_invoke;
-    int last_version = 0;                    // the newest published version number
-    std::string published_revision;          // $LATEST's revision when it was last published
+    int last_version = 0;            // the newest published version number
+    std::string published_revision;  // $LATEST's revision when it was last published
 };
 
 nlohmann::json to_alias_json(const AliasConfig& alias, const std::string& function, const Account& account);
-nlohmann::json to_event_invoke_json(const EventInvokeConfig& config, const std::string& function, const Account& account);
+nlohmann::json to_event_invoke_json(const EventInvokeConfig& config, const std::string& function,
+                                    const Account& account);
 
 // The FunctionConfiguration shape of the Lambda API.
 nlohmann::json to_api_json(const FunctionConfig& config, const Account& account);

@@ -8,10 +8,13 @@ namespace lambdalab::control {
 
 namespace {
 
-bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }
+bool is_name_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+}
 
 bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 // us-east-1, us-gov-west-1, eu-central-2 ...
@@ -40,8 +43,8 @@ bool is_valid_function_name(std::string_view name) {
 }
 
 bool is_valid_qualifier(std::string_view qualifier) {
-    return qualifier == "$LATEST" ||
-           (!qualifier.empty() && qualifier.size() <= 128 && std::all_of(qualifier.begin(), qualifier.end(), is_name_char));
+    return qualifier == "$LATEST" || (!qualifier.empty() && qualifier.size() <= 128 &&
+                                      std::all_of(qualifier.begin(), qualifier.end(), is_name_char));
 }
 
 std::optional<FunctionName> parse_function_name(std::string_view text) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "common/aws_error.hpp"
@@ -73,7 +72,8 @@ void FunctionRegistry::load() {
                 versions_[row.name][std::stoi(row.version)] = config;
             }
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "lambdalab: skipping stored function %s:%s: %s\n", row.name.c_str(), row.version.c_str(), e.what());
+            std::fprintf(stderr, "lambdalab: skipping stored function %s:%s: %s\n", row.name.c_str(),
+                         row.version.c_str(), e.what());
         }
     }
     // Provisioned concurrency needs the versions: announce it once they are all known.
@@ -103,7 +103,8 @@ FunctionPtr FunctionRegistry::install(FunctionConfig config, Change change) {
 fs::path FunctionRegistry::unpack(const std::string& name, const json& code, FunctionConfig& config) {
     if (!code.is_object()) throw_invalid_parameter("Code must be an object with ZipFile");
     if (code.contains("S3Bucket") || code.contains("ImageUri")) {
-        throw_invalid_parameter("lambdalab takes code as Code.ZipFile (fileb://function.zip); S3 and image code are not supported");
+        throw_invalid_parameter(
+            "lambdalab takes code as Code.ZipFile (fileb://function.zip); S3 and image code are not supported");
     }
     if (!code.contains("ZipFile") || !code["ZipFile"].is_string()) throw_invalid_parameter("Code.ZipFile is required");
     const auto zip = base64_decode(code["ZipFile"].get<std::string>());
@@ -145,7 +146,8 @@ FunctionPtr FunctionRegistry::create(const json& request) {
 FunctionPtr FunctionRegistry::declare(const json& entry, const fs::path& base_dir) {
     FunctionConfig config;
     apply_configuration(config, entry, /*creating=*/true);
-    if (entry.contains("ReservedConcurrentExecutions")) config.reserved_concurrency = entry["ReservedConcurrentExecutions"].get<int>();
+    if (entry.contains("ReservedConcurrentExecutions"))
+        config.reserved_concurrency = entry["ReservedConcurrentExecutions"].get<int>();
     if (entry.contains("CodeDirectory")) {
         const CodePackage package = describe_directory(base_dir / entry["CodeDirectory"].get<std::string>());
         config.code_dir = package.dir;
@@ -180,7 +182,8 @@ FunctionPtr FunctionRegistry::update_code(const std::string& name, const json& r
     const FunctionPtr old = get(name);
     FunctionConfig config = *old;
     unpack(name, request, config);
-    if (request.contains("Architectures")) apply_configuration(config, json{{"Architectures", request["Architectures"]}}, false);
+    if (request.contains("Architectures"))
+        apply_configuration(config, json{{"Architectures", request["Architectures"]}}, false);
     auto installed = install(std::move(config), Change::code);
     release_code(name, old->code_dir);
     if (request.value("Publish", false)) return publish_version(name, "");
@@ -249,7 +252,8 @@ std::vector<FunctionPtr> FunctionRegistry::versions(const std::string& name) con
 
 void FunctionRegistry::delete_version(const std::string& name, const std::string& version) {
     const FunctionPtr latest = get(name);
-    if (version == "$LATEST") throw_invalid_parameter("$LATEST version cannot be deleted without deleting the function.");
+    if (version == "$LATEST")
+        throw_invalid_parameter("$LATEST version cannot be deleted without deleting the function.");
     const ResolvedVersion target = resolve(name, version);
     if (!is_version_number(version)) throw_invalid_parameter("Qualifier " + version + " is not a version number");
     std::vector<std::string> referencing;
@@ -278,7 +282,8 @@ AliasConfig FunctionRegistry::create_alias(const std::string& name, const json& 
     check_alias_name(alias);
     const std::string version = string_or_empty(request, "FunctionVersion");
     if (version.empty()) throw_invalid_parameter("FunctionVersion is required");
-    if (version != "$LATEST" && !is_version_number(version)) throw_invalid_parameter("FunctionVersion must be $LATEST or a version number");
+    if (version != "$LATEST" && !is_version_number(version))
+        throw_invalid_parameter("FunctionVersion must be $LATEST or a version number");
     resolve(name, version);
     if (config.aliases.contains(alias)) conflict("Alias already exists: " + function_arn(account_, name, alias));
     AliasConfig created{alias, version, string_or_empty(request, "Description"), new_uuid()};
@@ -292,7 +297,8 @@ AliasConfig FunctionRegistry::update_alias(const std::string& name, const std::s
     AliasConfig updated = this->alias(name, alias);
     if (request.contains("FunctionVersion")) {
         const std::string version = string_or_empty(request, "FunctionVersion");
-        if (version != "$LATEST" && !is_version_number(version)) throw_invalid_parameter("FunctionVersion must be $LATEST or a version number");
+        if (version != "$LATEST" && !is_version_number(version))
+            throw_invalid_parameter("FunctionVersion must be $LATEST or a version number");
         resolve(name, version);
         updated.function_version = version;
     }
@@ -318,7 +324,8 @@ AliasConfig FunctionRegistry::alias(const std::string& name, const std::string& 
     return it->second;
 }
 
-FunctionPtr FunctionRegistry::set_provisioned(const std::string& name, const std::string& qualifier, std::optional<int> count) {
+FunctionPtr FunctionRegistry::set_provisioned(const std::string& name, const std::string& qualifier,
+                                              std::optional<int> count) {
     FunctionConfig config = *get(name);
     if (qualifier.empty() || qualifier == "$LATEST") {
         throw_invalid_parameter("Provisioned Concurrency Configs cannot be applied to unpublished function versions.");
@@ -329,8 +336,10 @@ FunctionPtr FunctionRegistry::set_provisioned(const std::string& name, const std
         config.provisioned[qualifier] = *count;
     } else {
         if (!config.provisioned.contains(qualifier)) {
-            throw AwsException({404, "ProvisionedConcurrencyConfigNotFoundException",
-                                "No Provisioned Concurrency Config found for this function", {}});
+            throw AwsException({404,
+                                "ProvisionedConcurrencyConfigNotFoundException",
+                                "No Provisioned Concurrency Config found for this function",
+                                {}});
         }
         config.provisioned.erase(qualifier);
     }
@@ -360,10 +369,12 @@ FunctionPtr FunctionRegistry::set_event_invoke(const std::string& name, const js
     }
     if (request.contains("DestinationConfig") && request["DestinationConfig"].is_object()) {
         const json& destinations = request["DestinationConfig"];
-        for (const auto& [key, field] : {std::pair{"OnSuccess", &event.on_success}, std::pair{"OnFailure", &event.on_failure}}) {
+        for (const auto& [key, field] :
+             {std::pair{"OnSuccess", &event.on_success}, std::pair{"OnFailure", &event.on_failure}}) {
             if (!destinations.contains(key)) continue;
             const std::string arn = destinations[key].is_object() ? destinations[key].value("Destination", "") : "";
-            if (!arn.empty() && !arn.starts_with("arn:")) throw_invalid_parameter(std::string(key) + ".Destination must be an ARN");
+            if (!arn.empty() && !arn.starts_with("arn:"))
+                throw_invalid_parameter(std::string(key) + ".Destination must be an ARN");
             *field = arn;
         }
     }
@@ -398,7 +409,8 @@ ResolvedVersion FunctionRegistry::resolve(const std::string& name, const std::st
     if (is_version_number(qualifier)) {
         const auto versions = versions_.find(name);
         if (versions != versions_.end()) {
-            if (const auto it = versions->second.find(std::stoi(qualifier)); it != versions->second.end()) return {it->second, qualifier};
+            if (const auto it = versions->second.find(std::stoi(qualifier)); it != versions->second.end())
+                return {it->second, qualifier};
         }
         throw_function_not_found(account_, name, qualifier);
     }

@@ -7,11 +7,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "control/account.hpp"
 #include "control/function_config.hpp"
@@ -31,7 +30,7 @@ struct ResolvedVersion {
 };
 
 class FunctionRegistry {
-public:
+  public:
     enum class Change {
         created,        // a new function ($LATEST)
         configuration,  // $LATEST's configuration changed: its warm sandboxes go
@@ -39,8 +38,8 @@ public:
         concurrency,    // reserved concurrency
         deleted,        // the function and all its versions
         version_deleted,
-        routing,        // aliases or provisioned concurrency: what runs where
-        settings,       // async settings, state: nothing to do for running sandboxes
+        routing,   // aliases or provisioned concurrency: what runs where
+        settings,  // async settings, state: nothing to do for running sandboxes
     };
     // `config` is the function's $LATEST, or the version concerned for version_deleted.
     using Listener = std::function<void(const FunctionConfig& config, Change change)>;
@@ -90,7 +89,7 @@ public:
     std::vector<FunctionPtr> list() const;
     const Account& account() const { return account_; }
 
-private:
+  private:
     FunctionPtr install(FunctionConfig config, Change change);
     void notify(const FunctionConfig& config, Change change);
     std::filesystem::path unpack(const std::string& name, const nlohmann::json& code, FunctionConfig& config);
@@ -101,8 +100,8 @@ private:
     store::Store& store_;
     std::filesystem::path code_root_;
     Account account_;
-    std::map<std::string, FunctionPtr> functions_;                      // $LATEST
-    std::map<std::string, std::map<int, FunctionPtr>> versions_;        // published versions
+    std::map<std::string, FunctionPtr> functions_;                // $LATEST
+    std::map<std::string, std::map<int, FunctionPtr>> versions_;  // published versions
     std::vector<Listener> listeners_;
     StatePolicy state_policy_;
 };

@@ -21,6 +21,8 @@ struct RuntimeInfo {
 // nullptr for a runtime lambdalab cannot run.
 const RuntimeInfo* find_runtime(std::string_view id);
 std::vector<std::string_view> supported_runtimes();
-inline bool is_managed(const RuntimeInfo& runtime) { return runtime.kind != RuntimeKind::custom; }
+inline bool is_managed(const RuntimeInfo& runtime) {
+    return runtime.kind != RuntimeKind::custom;
+}
 
 }  // namespace lambdalab::control

@@ -109,8 +109,7 @@ void validate(Json& value, int depth) {
     if (depth > kMaxNesting) throw_validation("Nesting Levels have exceeded supported limits");
     expect_json(value, Json::value_t::object);
     if (value.empty())
-        throw_validation(
-            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+        throw_validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
     if (value.size() > 1) {
         throw_validation(
             "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
@@ -119,8 +118,7 @@ void validate(Json& value, int depth) {
     auto entry = value.begin();
     const auto type = type_from_name(entry.key());
     if (!type)
-        throw_validation(
-            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+        throw_validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
     Json& inner = entry.value();
     switch (*type) {
         case AttrType::S:
@@ -174,8 +172,7 @@ bool sets_equal(const Json& a, const Json& b, AttrType type) {
     if (a.size() != b.size()) return false;
     std::vector<std::string> left, right;
     for (const auto& m : a)
-        left.push_back(type == AttrType::NS ? Decimal::parse(m.get<std::string>())->to_string()
-                                            : m.get<std::string>());
+        left.push_back(type == AttrType::NS ? Decimal::parse(m.get<std::string>())->to_string() : m.get<std::string>());
     for (const auto& m : b)
         right.push_back(type == AttrType::NS ? Decimal::parse(m.get<std::string>())->to_string()
                                              : m.get<std::string>());
@@ -258,8 +255,7 @@ bool values_equal(const Json& a, const Json& b) {
 
 std::optional<int> compare_values(const Json& a, const Json& b) {
     const AttrType type = type_of(a);
-    if (type != type_of(b) || (type != AttrType::S && type != AttrType::N && type != AttrType::B))
-        return std::nullopt;
+    if (type != type_of(b) || (type != AttrType::S && type != AttrType::N && type != AttrType::B)) return std::nullopt;
     const auto& x = a.begin().value().get_ref<const std::string&>();
     const auto& y = b.begin().value().get_ref<const std::string&>();
     int c = 0;
@@ -298,8 +294,7 @@ std::size_t value_size(const Json& value) {
             return 1;
         case AttrType::M:
             size = 3;
-            for (auto it = inner.begin(); it != inner.end(); ++it)
-                size += it.key().size() + value_size(it.value()) + 1;
+            for (auto it = inner.begin(); it != inner.end(); ++it) size += it.key().size() + value_size(it.value()) + 1;
             return size;
         case AttrType::L:
             size = 3;

@@ -20,8 +20,7 @@ constexpr std::size_t kMaxBatchGetBytes = 16 * 1024 * 1024;
 
 const Json& request_items(const Json& request) {
     const Json& items = required_object(request, "RequestItems");
-    if (items.empty())
-        throw_constraint("RequestItems", "{}", "Member must have length greater than or equal to 1");
+    if (items.empty()) throw_constraint("RequestItems", "{}", "Member must have length greater than or equal to 1");
     for (const auto& [name, ignored] : items.items()) check_table_name(name);
     return items;
 }
@@ -46,8 +45,7 @@ Json Operations::batch_get_item(const Json& request) {
     const Json& items = request_items(request);
     std::size_t total = 0;
     for (const auto& [name, parameters] : items.items()) {
-        if (!parameters.is_object())
-            throw_serialization("Expected a KeysAndAttributes structure for " + name);
+        if (!parameters.is_object()) throw_serialization("Expected a KeysAndAttributes structure for " + name);
         const Json* keys = optional_array(parameters, "Keys");
         if (!keys) throw_missing_field("requestItems." + name + ".member.keys");
         if (keys->empty()) {
@@ -120,8 +118,7 @@ Json Operations::batch_write_item(const Json& request) {
         }
         total += requests.size();
     }
-    if (total > kMaxBatchWriteRequests)
-        throw_validation("Too many items requested for the BatchWriteItem call");
+    if (total > kMaxBatchWriteRequests) throw_validation("Too many items requested for the BatchWriteItem call");
 
     std::vector<WriteRequest> writes;
     for (const auto& [name, requests] : items.items()) {
@@ -144,8 +141,7 @@ Json Operations::batch_write_item(const Json& request) {
             } else {
                 write.key = key_of_key(*table, support::validated_key(*remove, "Key"));
             }
-            if (!seen.insert(write.key).second)
-                throw_validation("Provided list of item keys contains duplicates");
+            if (!seen.insert(write.key).second) throw_validation("Provided list of item keys contains duplicates");
             writes.push_back(std::move(write));
         }
     }

@@ -131,8 +131,7 @@ std::string Decimal::to_string() const {
 
 int Decimal::compare(const Decimal& other) const {
     if (negative_ != other.negative_) return negative_ ? -1 : 1;
-    const int magnitude =
-        compare_magnitudes(digits_, leading_exponent(), other.digits_, other.leading_exponent());
+    const int magnitude = compare_magnitudes(digits_, leading_exponent(), other.digits_, other.leading_exponent());
     return negative_ ? -magnitude : magnitude;
 }
 

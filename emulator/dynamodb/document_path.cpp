@@ -87,8 +87,7 @@ const Json* find_value(const Json& item, const DocumentPath& path) {
     const auto top = item.find(path.attribute());
     if (top == item.end()) return nullptr;
     const Json* current = &*top;
-    for (std::size_t i = 1; i < path.elements.size() && current; ++i)
-        current = step(*current, path.elements[i]);
+    for (std::size_t i = 1; i < path.elements.size() && current; ++i) current = step(*current, path.elements[i]);
     return current;
 }
 
@@ -126,8 +125,7 @@ void remove_value(Json& item, const DocumentPath& path) {
     const PathElement& last = path.elements.back();
     if (last.is_index) {
         Json* list = container(*parent, "L");
-        if (list && last.index < list->size())
-            list->erase(list->begin() + static_cast<std::ptrdiff_t>(last.index));
+        if (list && last.index < list->size()) list->erase(list->begin() + static_cast<std::ptrdiff_t>(last.index));
     } else if (Json* map = container(*parent, "M")) {
         map->erase(last.name);
     }
@@ -141,12 +139,11 @@ void check_paths_disjoint(const std::vector<DocumentPath>& paths, std::string_vi
             const std::size_t common = std::min(a.size(), b.size());
             std::size_t k = 0;
             while (k < common && a[k] == b[k]) ++k;
-            const std::string pair =
-                "; must remove or rewrite one of these paths; path one: " + paths[i].describe() +
-                ", path two: " + paths[j].describe();
+            const std::string pair = "; must remove or rewrite one of these paths; path one: " + paths[i].describe() +
+                                     ", path two: " + paths[j].describe();
             if (k == common) {
-                throw_validation("Invalid " + std::string(expression) +
-                                 ": Two document paths overlap with each other" + pair);
+                throw_validation("Invalid " + std::string(expression) + ": Two document paths overlap with each other" +
+                                 pair);
             }
             if (a[k].is_index != b[k].is_index) {
                 throw_validation("Invalid " + std::string(expression) +

@@ -16,8 +16,7 @@ struct DynamoError {
 
 class DynamoException : public std::runtime_error {
   public:
-    explicit DynamoException(DynamoError error)
-        : std::runtime_error(error.message), error_(std::move(error)) {}
+    explicit DynamoException(DynamoError error) : std::runtime_error(error.message), error_(std::move(error)) {}
     const DynamoError& error() const { return error_; }
 
   private:
@@ -34,9 +33,9 @@ class DynamoException : public std::runtime_error {
 
 // Operations on items answer without the table name; DescribeTable and DeleteTable name it.
 [[noreturn]] inline void throw_table_not_found(const std::string& table = {}) {
-    throw DynamoException({"ResourceNotFoundException",
-                           table.empty() ? "Requested resource not found"
-                                         : "Requested resource not found: Table: " + table + " not found"});
+    throw DynamoException(
+        {"ResourceNotFoundException", table.empty() ? "Requested resource not found"
+                                                    : "Requested resource not found: Table: " + table + " not found"});
 }
 
 }  // namespace lambdalab::dynamodb

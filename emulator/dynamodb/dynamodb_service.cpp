@@ -21,17 +21,15 @@ net::ServerOptions server_options() {
     net::ServerOptions options;
     options.body_limit = [](const net::Request&) { return kMaxRequestBytes; };
     options.on_too_large = [](const net::Request&, std::size_t) {
-        return error_reply({"RequestEntityTooLargeException",
-                            "Request must be smaller than " + std::to_string(kMaxRequestBytes) +
-                                " bytes for the DynamoDB operation",
-                            {},
-                            413});
+        return error_reply(
+            {"RequestEntityTooLargeException",
+             "Request must be smaller than " + std::to_string(kMaxRequestBytes) + " bytes for the DynamoDB operation",
+             {},
+             413});
     };
     options.on_bad_request = [](http::status status, std::string_view reason) {
-        return error_reply({"SerializationException",
-                            "Malformed HTTP request: " + std::string(reason),
-                            {},
-                            static_cast<int>(status)});
+        return error_reply(
+            {"SerializationException", "Malformed HTTP request: " + std::string(reason), {}, static_cast<int>(status)});
     };
     options.idle_timeout = std::chrono::seconds(300);
     return options;
@@ -47,8 +45,7 @@ DynamoDbService::DynamoDbService(DynamoDbServiceOptions options)
         handle(std::move(request), std::move(responder));
     };
     try {
-        server_ =
-            std::make_unique<net::HttpServer>(io_, options_.host, options_.port, server_options(), handler);
+        server_ = std::make_unique<net::HttpServer>(io_, options_.host, options_.port, server_options(), handler);
     } catch (const boost::system::system_error& e) {
         if (!options_.fall_back_to_free_port || e.code() != boost::asio::error::address_in_use) {
             throw std::runtime_error("cannot serve the DynamoDB API on " + options_.host + ":" +
@@ -91,22 +88,20 @@ void DynamoDbService::handle(net::Request&& request, net::Responder responder) {
 net::Response DynamoDbService::answer(const net::Request& request) {
     if (request.method() == http::verb::get && request.target() == "/") {
         // DynamoDB's endpoints answer a plain GET like this; handy as a health check.
-        return net::make_response(http::status::ok,
-                                  "healthy: dynamodb." + options_.region + ".amazonaws.com ", "text/plain");
+        return net::make_response(http::status::ok, "healthy: dynamodb." + options_.region + ".amazonaws.com ",
+                                  "text/plain");
     }
     const auto header = request.find("X-Amz-Target");
-    const std::string_view full = header == request.end()
-                                      ? std::string_view{}
-                                      : std::string_view(header->value().data(), header->value().size());
+    const std::string_view full =
+        header == request.end() ? std::string_view{} : std::string_view(header->value().data(), header->value().size());
     if (request.method() != http::verb::post || !full.starts_with(kTargetPrefix)) {
-        return error_reply(
-            {"UnknownOperationException",
-             "Unknown operation: expected POST / with X-Amz-Target: DynamoDB_20120810.<Operation>"});
+        return error_reply({"UnknownOperationException",
+                            "Unknown operation: expected POST / with X-Amz-Target: DynamoDB_20120810.<Operation>"});
     }
     const std::string_view operation = full.substr(kTargetPrefix.size());
     if (!Operations::supports(operation)) {
-        return error_reply({"UnknownOperationException",
-                            "lambdalab's DynamoDB does not implement " + std::string(operation)});
+        return error_reply(
+            {"UnknownOperationException", "lambdalab's DynamoDB does not implement " + std::string(operation)});
     }
     try {
         const std::string& body = request.body();
@@ -119,8 +114,7 @@ net::Response DynamoDbService::answer(const net::Request& request) {
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lambdalab: DynamoDB %.*s failed: %s\n", static_cast<int>(operation.size()),
                      operation.data(), e.what());
-        return error_reply(
-            {"InternalServerError", std::string("Internal server error: ") + e.what(), {}, 500});
+        return error_reply({"InternalServerError", std::string("Internal server error: ") + e.what(), {}, 500});
     }
 }
 

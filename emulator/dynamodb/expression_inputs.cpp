@@ -19,32 +19,26 @@ std::string unused_keys(const Map& defined, const std::set<std::string>& used) {
 }  // namespace
 
 ExpressionInputs::ExpressionInputs(const Json& request) {
-    if (const auto names = request.find("ExpressionAttributeNames");
-        names != request.end() && !names->is_null()) {
+    if (const auto names = request.find("ExpressionAttributeNames"); names != request.end() && !names->is_null()) {
         if (!names->is_object()) throw_serialization("Start of list found where not expected");
         if (names->empty()) throw_validation("ExpressionAttributeNames must not be empty");
         for (const auto& [key, name] : names->items()) {
             if (key.size() < 2 || key[0] != '#') {
-                throw_validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" +
-                                 key + "\"");
+                throw_validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + key + "\"");
             }
-            if (!name.is_string())
-                throw_serialization("Expected a string for ExpressionAttributeNames " + key);
+            if (!name.is_string()) throw_serialization("Expected a string for ExpressionAttributeNames " + key);
             if (name.get_ref<const std::string&>().empty()) {
-                throw_validation(
-                    "ExpressionAttributeNames contains invalid value: Empty attribute name; key: " + key);
+                throw_validation("ExpressionAttributeNames contains invalid value: Empty attribute name; key: " + key);
             }
             names_[key] = name.get<std::string>();
         }
     }
-    if (const auto values = request.find("ExpressionAttributeValues");
-        values != request.end() && !values->is_null()) {
+    if (const auto values = request.find("ExpressionAttributeValues"); values != request.end() && !values->is_null()) {
         if (!values->is_object()) throw_serialization("Start of list found where not expected");
         if (values->empty()) throw_validation("ExpressionAttributeValues must not be empty");
         for (const auto& [key, raw] : values->items()) {
             if (key.size() < 2 || key[0] != ':') {
-                throw_validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" +
-                                 key + "\"");
+                throw_validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + key + "\"");
             }
             Json value = raw;
             try {
@@ -64,8 +58,7 @@ const std::string& ExpressionInputs::name(const std::string& token, std::string_
     if (it == names_.end()) {
         throw_validation(
             "Invalid " + std::string(expression) +
-            ": An expression attribute name used in the document path is not defined; attribute name: " +
-            token);
+            ": An expression attribute name used in the document path is not defined; attribute name: " + token);
     }
     used_names_.insert(token);
     return it->second;
@@ -88,12 +81,10 @@ void ExpressionInputs::check_all_used(bool any_expression) const {
     if (!any_expression && !values_.empty())
         throw_validation("ExpressionAttributeValues can only be specified when using expressions");
     if (auto unused = unused_keys(names_, used_names_); !unused.empty()) {
-        throw_validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {" +
-                         unused + "}");
+        throw_validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {" + unused + "}");
     }
     if (auto unused = unused_keys(values_, used_values_); !unused.empty()) {
-        throw_validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {" +
-                         unused + "}");
+        throw_validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {" + unused + "}");
     }
 }
 

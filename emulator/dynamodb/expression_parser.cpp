@@ -24,8 +24,7 @@ bool is_word_char(char c) {
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::toupper(static_cast<unsigned char>(x)) ==
-                      std::toupper(static_cast<unsigned char>(y));
+               return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
            });
 }
 
@@ -55,8 +54,7 @@ const FunctionInfo* find_function(std::string_view name) {
 
 std::string describe_value(const Json& value) {
     const Json& inner = value.begin().value();
-    return "{" + value.begin().key() + ":" + (inner.is_string() ? inner.get<std::string>() : inner.dump()) +
-           "}";
+    return "{" + value.begin().key() + ":" + (inner.is_string() ? inner.get<std::string>() : inner.dump()) + "}";
 }
 
 class Parser {
@@ -86,8 +84,7 @@ class Parser {
             std::optional<UpdateAction::Kind> kind;
             for (const auto& [word, k] :
                  {std::pair{"SET", UpdateAction::Kind::Set}, std::pair{"REMOVE", UpdateAction::Kind::Remove},
-                  std::pair{"ADD", UpdateAction::Kind::Add},
-                  std::pair{"DELETE", UpdateAction::Kind::Delete}}) {
+                  std::pair{"ADD", UpdateAction::Kind::Add}, std::pair{"DELETE", UpdateAction::Kind::Delete}}) {
                 if (keyword.kind == Token::Kind::Identifier && equals_ignoring_case(keyword.text, word)) {
                     kind = k;
                     if (std::find(seen.begin(), seen.end(), word) != seen.end()) {
@@ -172,9 +169,7 @@ class Parser {
         fail("Syntax error; token: \"" + token.text + "\", near: \"" + near + "\"");
     }
 
-    const Token& peek(std::size_t ahead = 0) const {
-        return tokens_[std::min(position_ + ahead, tokens_.size() - 1)];
-    }
+    const Token& peek(std::size_t ahead = 0) const { return tokens_[std::min(position_ + ahead, tokens_.size() - 1)]; }
     void advance() {
         if (position_ + 1 < tokens_.size()) ++position_;
     }
@@ -190,8 +185,7 @@ class Parser {
         if (!accept_symbol(symbol)) syntax_error();
     }
     bool accept_keyword(std::string_view keyword) {
-        if (peek().kind != Token::Kind::Identifier || !equals_ignoring_case(peek().text, keyword))
-            return false;
+        if (peek().kind != Token::Kind::Identifier || !equals_ignoring_case(peek().text, keyword)) return false;
         advance();
         return true;
     }
@@ -209,8 +203,7 @@ class Parser {
             return name;
         }
         if (token.kind != Token::Kind::Identifier) syntax_error();
-        if (is_reserved_word(token.text))
-            fail("Attribute name is a reserved keyword; reserved keyword: " + token.text);
+        if (is_reserved_word(token.text)) fail("Attribute name is a reserved keyword; reserved keyword: " + token.text);
         std::string name = token.text;
         advance();
         return name;
@@ -276,8 +269,7 @@ class Parser {
         Node node{Node::Kind::Call, {}, {}, name, {}};
         if (!is_symbol(")")) {
             do {
-                node.args.push_back(role == FunctionRole::UpdateOperand ? update_operand()
-                                                                        : condition_operand());
+                node.args.push_back(role == FunctionRole::UpdateOperand ? update_operand() : condition_operand());
             } while (accept_symbol(","));
         }
         expect_symbol(")");
@@ -305,8 +297,7 @@ class Parser {
     // The checks DynamoDB makes before looking at any item.
     void check_call(const Node& node) {
         const std::string& op = node.op;
-        if (op == "attribute_exists" || op == "attribute_not_exists" || op == "size")
-            require_path(node, node.args[0]);
+        if (op == "attribute_exists" || op == "attribute_not_exists" || op == "size") require_path(node, node.args[0]);
         if (op == "if_not_exists") require_path(node, node.args[0]);
         if (op == "attribute_type") {
             require_path(node, node.args[0]);
@@ -333,8 +324,7 @@ class Parser {
 
     Node condition() {
         Node left = conjunction();
-        while (accept_keyword("OR"))
-            left = Node{Node::Kind::Or, {}, {}, {}, {std::move(left), conjunction()}};
+        while (accept_keyword("OR")) left = Node{Node::Kind::Or, {}, {}, {}, {std::move(left), conjunction()}};
         return left;
     }
 
@@ -361,16 +351,14 @@ class Parser {
         }
         Node left = condition_operand();
         for (const char* op : {"=", "<>", "<", "<=", ">", ">="}) {
-            if (accept_symbol(op))
-                return Node{Node::Kind::Compare, {}, {}, op, {std::move(left), condition_operand()}};
+            if (accept_symbol(op)) return Node{Node::Kind::Compare, {}, {}, op, {std::move(left), condition_operand()}};
         }
         if (accept_keyword("BETWEEN")) {
             Node lower = condition_operand();
             if (!accept_keyword("AND")) syntax_error();
             Node upper = condition_operand();
             check_between_bounds(lower, upper);
-            return Node{
-                Node::Kind::Between, {}, {}, {}, {std::move(left), std::move(lower), std::move(upper)}};
+            return Node{Node::Kind::Between, {}, {}, {}, {std::move(left), std::move(lower), std::move(upper)}};
         }
         if (accept_keyword("IN")) {
             expect_symbol("(");
@@ -399,8 +387,7 @@ class Parser {
                 "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower "
                 "bound operand: "
                 "AttributeValue: " +
-                describe_value(lower.value) +
-                ", upper bound operand: AttributeValue: " + describe_value(upper.value));
+                describe_value(lower.value) + ", upper bound operand: AttributeValue: " + describe_value(upper.value));
         }
     }
 

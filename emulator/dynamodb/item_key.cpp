@@ -18,9 +18,8 @@ constexpr std::size_t kMaxRangeKeyBytes = 1024;
 void check_not_empty(const KeyAttribute& key, const Json& value) {
     if (key.type == AttrType::N || !value.begin().value().get_ref<const std::string&>().empty()) return;
     throw_validation(
-        std::string(
-            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
-            "contain an empty ") +
+        std::string("One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
+                    "contain an empty ") +
         (key.type == AttrType::S ? "string" : "binary") + " value. Key: " + key.name);
 }
 

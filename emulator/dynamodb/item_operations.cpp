@@ -17,8 +17,7 @@ namespace {
 
 const Json kNoItem = Json::object();
 
-void check_condition(const std::optional<Node>& condition, const Json& request,
-                     const std::optional<StoredItem>& old) {
+void check_condition(const std::optional<Node>& condition, const Json& request, const std::optional<StoredItem>& old) {
     if (condition && !evaluate_condition(*condition, old ? old->item : kNoItem))
         support::condition_failed(request, old);
 }

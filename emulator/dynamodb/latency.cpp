@@ -31,8 +31,7 @@ Latency Latency::parse(std::string_view text) {
     if (text == "none" || text == "off") return none();
     for (const std::string_view separator : {":", "\xC2\xB1", "+-"}) {  // "\xC2\xB1" is ±
         if (const auto at = text.find(separator); at != std::string_view::npos) {
-            return Latency{number(text.substr(0, at), text),
-                           number(text.substr(at + separator.size()), text)};
+            return Latency{number(text.substr(0, at), text), number(text.substr(at + separator.size()), text)};
         }
     }
     return Latency{number(text, text), 0};

@@ -18,25 +18,13 @@ using Handler = Json (Operations::*)(const Json&);
 
 }  // namespace
 
-Operations::Operations(TableStore& store, OperationsOptions options)
-    : store_(store), options_(std::move(options)) {}
+Operations::Operations(TableStore& store, OperationsOptions options) : store_(store), options_(std::move(options)) {}
 
 bool Operations::supports(std::string_view operation) {
     static const std::vector<std::string_view> kSupported = {
-        "CreateTable",
-        "DescribeTable",
-        "ListTables",
-        "DeleteTable",
-        "PutItem",
-        "GetItem",
-        "UpdateItem",
-        "DeleteItem",
-        "Query",
-        "Scan",
-        "BatchGetItem",
-        "BatchWriteItem",
-        "TransactWriteItems",
-        "TransactGetItems",
+        "CreateTable",        "DescribeTable",    "ListTables", "DeleteTable", "PutItem",      "GetItem",
+        "UpdateItem",         "DeleteItem",       "Query",      "Scan",        "BatchGetItem", "BatchWriteItem",
+        "TransactWriteItems", "TransactGetItems",
     };
     return std::find(kSupported.begin(), kSupported.end(), operation) != kSupported.end();
 }
@@ -65,8 +53,7 @@ Json Operations::run(std::string_view operation, const Json& request) {
     return (this->*(it->second))(request);
 }
 
-std::shared_ptr<const TableDefinition> Operations::require_table(const std::string& name,
-                                                                 bool name_in_error) {
+std::shared_ptr<const TableDefinition> Operations::require_table(const std::string& name, bool name_in_error) {
     auto table = store_.find_table(name);
     if (!table) throw_table_not_found(name_in_error ? name : std::string{});
     return table;
@@ -127,16 +114,15 @@ void reject_legacy(const Json& request) {
     };
     for (const auto& [legacy, modern] : kLegacy) {
         if (request.contains(legacy) && !request.at(legacy).is_null()) {
-            throw_validation(std::string("lambdalab's DynamoDB does not support the legacy parameter ") +
-                             legacy + "; use " + modern + " instead");
+            throw_validation(std::string("lambdalab's DynamoDB does not support the legacy parameter ") + legacy +
+                             "; use " + modern + " instead");
         }
     }
 }
 
 void condition_failed(const Json& request, const std::optional<StoredItem>& old) {
     DynamoError error{"ConditionalCheckFailedException", "The conditional request failed"};
-    const auto on_failure =
-        optional_enum(request, "ReturnValuesOnConditionCheckFailure", {"ALL_OLD", "NONE"});
+    const auto on_failure = optional_enum(request, "ReturnValuesOnConditionCheckFailure", {"ALL_OLD", "NONE"});
     if (on_failure == "ALL_OLD" && old) error.extra["Item"] = old->item;
     throw DynamoException(std::move(error));
 }
@@ -163,8 +149,7 @@ Json updated_item(const std::optional<StoredItem>& old, const Json& key,
                   const std::optional<UpdateExpression>& update) {
     Json item = old ? old->item : key;  // an update of a missing item creates it
     if (update) item = apply_update(*update, item);
-    if (item_size(item) > kMaxItemSize)
-        throw_validation("Item size to update has exceeded the maximum allowed size");
+    if (item_size(item) > kMaxItemSize) throw_validation("Item size to update has exceeded the maximum allowed size");
     return item;
 }
 

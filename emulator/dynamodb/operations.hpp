@@ -78,8 +78,7 @@ std::string return_values(const Json& request, const std::vector<std::string>& a
 void check_key_unchanged(const TableDefinition& table, const UpdateExpression& update);
 // The item an update leaves: the old item (or, when there is none, just its key) with the update
 // applied, its size checked.
-Json updated_item(const std::optional<StoredItem>& old, const Json& key,
-                  const std::optional<UpdateExpression>& update);
+Json updated_item(const std::optional<StoredItem>& old, const Json& key, const std::optional<UpdateExpression>& update);
 
 }  // namespace support
 

@@ -34,14 +34,13 @@ ReadRequest read_request(const Json& request, ExpressionInputs& inputs) {
     support::reject_legacy(request);
     out.limit = optional_integer(request, "Limit");
     if (out.limit && *out.limit < 1) {
-        throw_constraint("Limit", std::to_string(*out.limit),
-                         "Member must have value greater than or equal to 1");
+        throw_constraint("Limit", std::to_string(*out.limit), "Member must have value greater than or equal to 1");
     }
     out.filter = support::condition(request, "FilterExpression", inputs);
     out.projection = support::projection(request, inputs);
     out.consistent = optional_bool(request, "ConsistentRead").value_or(false);
-    const auto select = optional_enum(
-        request, "Select", {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
+    const auto select = optional_enum(request, "Select",
+                                      {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
     if (select == "ALL_PROJECTED_ATTRIBUTES")
         throw_validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
     if (select == "COUNT" && out.projection) {
@@ -157,13 +156,11 @@ Json Operations::query(const Json& request) {
     const KeyConditionPlan plan = plan_key_condition(key_condition, *table);
     const auto start = start_key(request, *table);
     if (start && start->hash != plan.hash) {
-        throw_validation(
-            "The provided starting key is outside query boundaries based on provided conditions");
+        throw_validation("The provided starting key is outside query boundaries based on provided conditions");
     }
 
     Page page(*table, read);
-    store_.query(table->id, plan.hash, plan.range, forward,
-                 start ? std::optional(start->range) : std::nullopt,
+    store_.query(table->id, plan.hash, plan.range, forward, start ? std::optional(start->range) : std::nullopt,
                  [&](StoredItem&& row) { return page.add(std::move(row)); });
     return page.response(request);
 }
@@ -185,8 +182,7 @@ Json Operations::scan(const Json& request) {
             "TotalSegments is present");
     }
     if (total && (*total < 1 || *total > 1000000)) {
-        throw_constraint("TotalSegments", std::to_string(*total),
-                         "Member must have value between 1 and 1000000");
+        throw_constraint("TotalSegments", std::to_string(*total), "Member must have value between 1 and 1000000");
     }
     if (segment && (*segment < 0 || *segment >= *total)) {
         throw_validation(
@@ -200,8 +196,7 @@ Json Operations::scan(const Json& request) {
     Page page(*table, read);
     // Parallel scans split the table by a hash of the partition key, as DynamoDB splits it by partition.
     store_.scan(table->id, start, [&](StoredItem&& row) {
-        if (total &&
-            fnv1a(row.key.hash) % static_cast<std::uint64_t>(*total) != static_cast<std::uint64_t>(*segment))
+        if (total && fnv1a(row.key.hash) % static_cast<std::uint64_t>(*total) != static_cast<std::uint64_t>(*segment))
             return true;
         return page.add(std::move(row));
     });

@@ -21,10 +21,10 @@ const Json* find(const Json& request, std::string_view field) {
 }
 
 [[noreturn]] void wrong_type(const Json& value, std::string_view expected) {
-    std::string found = value.is_object()  ? "Start of structure or map found where not expected"
-                        : value.is_array() ? "Start of list found where not expected"
-                                           : std::string(value.type_name()) + " can not be converted to " +
-                                                 std::string(expected);
+    std::string found = value.is_object() ? "Start of structure or map found where not expected"
+                        : value.is_array()
+                            ? "Start of list found where not expected"
+                            : std::string(value.type_name()) + " can not be converted to " + std::string(expected);
     throw_serialization(found);
 }
 
@@ -46,8 +46,7 @@ void throw_constraint(std::string_view field, const std::string& value, std::str
 
 void check_table_name(const std::string& name, std::string_view field) {
     if (name.size() < 3 || name.size() > 255) {
-        throw_validation(std::string(field) +
-                         " must be at least 3 characters long and at most 255 characters long");
+        throw_validation(std::string(field) + " must be at least 3 characters long and at most 255 characters long");
     }
     if (!std::all_of(name.begin(), name.end(), valid_name_character)) {
         throw_constraint(field, name, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
@@ -59,8 +58,7 @@ std::string table_name(const Json& request, std::string_view field) {
     if (!name) throw_missing_field(field);
     std::string out = *name;
     // Since 2024 DynamoDB accepts a table's ARN wherever it takes its name.
-    if (out.starts_with("arn:") && out.find(":table/") != std::string::npos)
-        out = out.substr(out.find(":table/") + 7);
+    if (out.starts_with("arn:") && out.find(":table/") != std::string::npos) out = out.substr(out.find(":table/") + 7);
     check_table_name(out, field);
     return out;
 }

@@ -17,8 +17,7 @@ using Json = nlohmann::json;
 [[noreturn]] void throw_missing_field(std::string_view field);
 
 // DynamoDB's "Value 'x' at 'field' failed to satisfy constraint: <constraint>" for one field.
-[[noreturn]] void throw_constraint(std::string_view field, const std::string& value,
-                                   std::string_view constraint);
+[[noreturn]] void throw_constraint(std::string_view field, const std::string& value, std::string_view constraint);
 
 // TableName, checked for length and characters; a table ARN is accepted and reduced to its name.
 std::string table_name(const Json& request, std::string_view field = "TableName");

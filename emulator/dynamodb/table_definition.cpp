@@ -57,8 +57,7 @@ std::vector<KeyAttribute> attribute_definitions(const Json& request) {
         const auto type = optional_string(definition, "AttributeType");
         if (!type) throw_missing_field(prefix + "attributeType");
         if (*type != "S" && *type != "N" && *type != "B") {
-            throw_constraint(prefix + "attributeType", *type,
-                             "Member must satisfy enum value set: [B, N, S]");
+            throw_constraint(prefix + "attributeType", *type, "Member must satisfy enum value set: [B, N, S]");
         }
         for (const auto& earlier : out) {
             if (earlier.name == *name) {

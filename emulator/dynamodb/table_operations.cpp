@@ -13,18 +13,15 @@ namespace lambdalab::dynamodb {
 Json Operations::create_table(const Json& request) {
     TableDefinition table = parse_create_table(request);
     const auto now = std::chrono::system_clock::now().time_since_epoch();
-    table.created_at =
-        static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) / 1000.0;
+    table.created_at = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) / 1000.0;
     table.table_id = new_uuid();
     store_.create_table(table);
-    return Json{
-        {"TableDescription", table_description(table, TableStats{}, "ACTIVE", table_arn(table.name))}};
+    return Json{{"TableDescription", table_description(table, TableStats{}, "ACTIVE", table_arn(table.name))}};
 }
 
 Json Operations::describe_table(const Json& request) {
     const auto table = require_table(table_name(request), true);
-    return Json{
-        {"Table", table_description(*table, store_.stats(table->id), "ACTIVE", table_arn(table->name))}};
+    return Json{{"Table", table_description(*table, store_.stats(table->id), "ACTIVE", table_arn(table->name))}};
 }
 
 Json Operations::list_tables(const Json& request) {

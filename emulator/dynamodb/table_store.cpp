@@ -54,8 +54,7 @@ StoredItem read_row(store::Statement& row, const std::string& hash) {
 
 }  // namespace
 
-TableStore::TableStore(const std::filesystem::path& path)
-    : db_(std::make_unique<store::Connection>(path.string())) {
+TableStore::TableStore(const std::filesystem::path& path) : db_(std::make_unique<store::Connection>(path.string())) {
     db_->exec("PRAGMA journal_mode=WAL");
     // A crash of the machine may lose the last writes, never corrupt the file; a crash of lambdalab loses
     // nothing.
@@ -70,8 +69,7 @@ std::shared_ptr<const TableDefinition> TableStore::find_table(const std::string&
     auto& row = db_->cached("SELECT id, definition FROM tables WHERE name = ?");
     row.bind_all(name);
     if (!row.step()) return nullptr;
-    auto table =
-        std::make_shared<TableDefinition>(TableDefinition::from_json(Json::parse(row.column_text(1))));
+    auto table = std::make_shared<TableDefinition>(TableDefinition::from_json(Json::parse(row.column_text(1))));
     table->id = row.column_int(0);
     row.reset();
     tables_[name] = table;
@@ -118,8 +116,8 @@ TableStats TableStore::stats(std::int64_t table_id) {
 }
 
 std::optional<StoredItem> TableStore::get_item(std::int64_t table_id, const EncodedKey& key) {
-    auto& row = db_->cached(
-        "SELECT range_key, item, size FROM items WHERE table_id = ? AND hash_key = ? AND range_key = ?");
+    auto& row =
+        db_->cached("SELECT range_key, item, size FROM items WHERE table_id = ? AND hash_key = ? AND range_key = ?");
     row.bind_all(table_id, key.hash, key.range);
     if (!row.step()) return std::nullopt;
     StoredItem out = read_row(row, key.hash);
@@ -128,8 +126,8 @@ std::optional<StoredItem> TableStore::get_item(std::int64_t table_id, const Enco
 }
 
 void TableStore::put_item(std::int64_t table_id, const EncodedKey& key, const Json& item, std::size_t size) {
-    auto& upsert = db_->cached(
-        "INSERT OR REPLACE INTO items(table_id, hash_key, range_key, item, size) VALUES (?, ?, ?, ?, ?)");
+    auto& upsert =
+        db_->cached("INSERT OR REPLACE INTO items(table_id, hash_key, range_key, item, size) VALUES (?, ?, ?, ?, ?)");
     upsert.bind_all(table_id, key.hash, key.range, item.dump(), static_cast<std::int64_t>(size));
     upsert.run();
 }
@@ -140,9 +138,8 @@ void TableStore::delete_item(std::int64_t table_id, const EncodedKey& key) {
     remove.run();
 }
 
-void TableStore::query(std::int64_t table_id, const std::string& hash, const SortKeyRange& range,
-                       bool forward, const std::optional<std::string>& exclusive_start,
-                       const Visitor& visit) {
+void TableStore::query(std::int64_t table_id, const std::string& hash, const SortKeyRange& range, bool forward,
+                       const std::optional<std::string>& exclusive_start, const Visitor& visit) {
     std::string sql = "SELECT range_key, item, size FROM items WHERE table_id = ?1 AND hash_key = ?2";
     if (range.lower) sql += range.lower_inclusive ? " AND range_key >= ?3" : " AND range_key > ?3";
     if (range.upper) sql += range.upper_inclusive ? " AND range_key <= ?4" : " AND range_key < ?4";
@@ -161,11 +158,10 @@ void TableStore::query(std::int64_t table_id, const std::string& hash, const Sor
     rows.reset();
 }
 
-void TableStore::scan(std::int64_t table_id, const std::optional<EncodedKey>& exclusive_start,
-                      const Visitor& visit) {
-    const std::string sql =
-        std::string("SELECT range_key, item, size, hash_key FROM items WHERE table_id = ?1") +
-        (exclusive_start ? " AND (hash_key, range_key) > (?2, ?3)" : "") + " ORDER BY hash_key, range_key";
+void TableStore::scan(std::int64_t table_id, const std::optional<EncodedKey>& exclusive_start, const Visitor& visit) {
+    const std::string sql = std::string("SELECT range_key, item, size, hash_key FROM items WHERE table_id = ?1") +
+                            (exclusive_start ? " AND (hash_key, range_key) > (?2, ?3)" : "") +
+                            " ORDER BY hash_key, range_key";
     auto& rows = db_->cached(sql);
     rows.bind(1, table_id);
     if (exclusive_start) rows.bind(2, exclusive_start->hash).bind(3, exclusive_start->range);

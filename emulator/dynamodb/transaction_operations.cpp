@@ -33,8 +33,7 @@ struct Action {
 const Json& transact_items(const Json& request) {
     const Json* items = optional_array(request, "TransactItems");
     if (!items) throw_missing_field("TransactItems");
-    if (items->empty())
-        throw_constraint("TransactItems", "[]", "Member must have length greater than or equal to 1");
+    if (items->empty()) throw_constraint("TransactItems", "[]", "Member must have length greater than or equal to 1");
     if (items->size() > kMaxTransactItems) {
         throw_validation(
             "1 validation error detected at 'transactItems' failed to satisfy constraint: Member must have "
@@ -46,11 +45,10 @@ const Json& transact_items(const Json& request) {
 
 // The one member of a TransactWriteItem, and which kind it is.
 std::pair<ActionKind, const Json*> action_member(const Json& entry) {
-    static const std::pair<const char*, ActionKind> kKinds[] = {
-        {"ConditionCheck", ActionKind::ConditionCheck},
-        {"Put", ActionKind::Put},
-        {"Update", ActionKind::Update},
-        {"Delete", ActionKind::Delete}};
+    static const std::pair<const char*, ActionKind> kKinds[] = {{"ConditionCheck", ActionKind::ConditionCheck},
+                                                                {"Put", ActionKind::Put},
+                                                                {"Update", ActionKind::Update},
+                                                                {"Delete", ActionKind::Delete}};
     if (!entry.is_object()) throw_serialization("Expected a TransactWriteItem structure");
     std::optional<std::pair<ActionKind, const Json*>> found;
     for (const auto& [name, kind] : kKinds) {
@@ -73,8 +71,8 @@ Json Operations::transact_write_items(const Json& request) {
         Action action;
         action.kind = kind;
         const std::string name = table_name(*member);
-        action.item_or_key = kind == ActionKind::Put ? support::validated_item(*member, "Item")
-                                                     : support::validated_key(*member, "Key");
+        action.item_or_key =
+            kind == ActionKind::Put ? support::validated_item(*member, "Item") : support::validated_key(*member, "Key");
         ExpressionInputs inputs(*member);
         if (kind == ActionKind::Update) {
             const auto text = optional_string(*member, "UpdateExpression");
@@ -82,8 +80,7 @@ Json Operations::transact_write_items(const Json& request) {
             action.update = parse_update(*text, inputs);
         }
         action.condition = support::condition(*member, "ConditionExpression", inputs);
-        if (kind == ActionKind::ConditionCheck && !action.condition)
-            throw_missing_field("ConditionExpression");
+        if (kind == ActionKind::ConditionCheck && !action.condition) throw_missing_field("ConditionExpression");
         inputs.check_all_used(action.update || action.condition);
         action.old_item_on_failure =
             optional_enum(*member, "ReturnValuesOnConditionCheckFailure", {"ALL_OLD", "NONE"}) == "ALL_OLD";
@@ -133,8 +130,7 @@ Json Operations::transact_write_items(const Json& request) {
         for (std::size_t i = 0; i < actions.size(); ++i) {
             const Action& action = actions[i];
             if (action.kind == ActionKind::Delete) store_.delete_item(action.table->id, action.key);
-            if (results[i])
-                store_.put_item(action.table->id, action.key, *results[i], item_size(*results[i]));
+            if (results[i]) store_.put_item(action.table->id, action.key, *results[i], item_size(*results[i]));
         }
     });
     return Json::object();

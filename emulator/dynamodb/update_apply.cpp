@@ -30,8 +30,8 @@ Json added(const Json* existing, const Json& operand) {
     if (!existing) return operand;
     if (type_of(*existing) != type) wrong_data_type();
     if (type == AttrType::N) {
-        const Decimal sum = *Decimal::parse(existing->at("N").get<std::string>()) +
-                            *Decimal::parse(operand.at("N").get<std::string>());
+        const Decimal sum =
+            *Decimal::parse(existing->at("N").get<std::string>()) + *Decimal::parse(operand.at("N").get<std::string>());
         if (auto error = sum.range_error(); !error.empty()) throw_validation(error);
         return Json{{"N", sum.to_string()}};
     }
@@ -86,9 +86,7 @@ Json apply_update(const UpdateExpression& update, const Json& item) {
         const UpdateAction& action = update.actions[i];
         if (action.kind != UpdateAction::Kind::Set) continue;
         const OperandValue value = evaluate_operand(action.value, item);
-        if (!value)
-            throw_validation(
-                "The provided expression refers to an attribute that does not exist in the item");
+        if (!value) throw_validation("The provided expression refers to an attribute that does not exist in the item");
         values[i] = *value;
     }
 

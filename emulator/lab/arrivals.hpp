@@ -11,10 +11,10 @@ namespace lambdalab::lab {
 struct Phase {
     std::string name;
     double duration_s = 0;
-    double arrival_rate = 0;             // arrivals per second at the start of the phase
-    std::optional<double> ramp_to;       // ... growing (or shrinking) linearly to this by its end
-    std::optional<long> arrival_count;   // instead of a rate: this many, evenly over the phase
-    bool pause = false;                  // no arrivals for duration_s
+    double arrival_rate = 0;            // arrivals per second at the start of the phase
+    std::optional<double> ramp_to;      // ... growing (or shrinking) linearly to this by its end
+    std::optional<long> arrival_count;  // instead of a rate: this many, evenly over the phase
+    bool pause = false;                 // no arrivals for duration_s
 };
 
 enum class ArrivalProcess {

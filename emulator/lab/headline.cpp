@@ -35,7 +35,8 @@ std::vector<Placeholder> placeholders(std::string_view text) {
     std::vector<Placeholder> out;
     for (std::size_t at = text.find('{'); at != std::string_view::npos; at = text.find('{', at + 1)) {
         const std::size_t close = text.find('}', at);
-        if (close == std::string_view::npos) throw std::invalid_argument("unclosed '{' at offset " + std::to_string(at));
+        if (close == std::string_view::npos)
+            throw std::invalid_argument("unclosed '{' at offset " + std::to_string(at));
         out.push_back({at, close + 1, split(text.substr(at + 1, close - at - 1), ':')});
         at = close;
     }
@@ -44,10 +45,10 @@ std::vector<Placeholder> placeholders(std::string_view text) {
 
 const std::vector<std::string_view>& metric_names() {
     static const std::vector<std::string_view> names = {
-        "count",    "errors",      "throttles",   "cold",       "cold_pct", "mean",      "p50",
-        "p90",      "p99",         "max",         "warm_mean",  "warm_p50", "cold_mean", "cold_p50",
-        "init_mean", "init_p50",   "client_mean", "client_p50", "client_p99", "cost",    "cost_per_million",
-        "pt_duration", "pt_cost", "rate"};
+        "count",       "errors",   "throttles",   "cold",       "cold_pct",   "mean",      "p50",
+        "p90",         "p99",      "max",         "warm_mean",  "warm_p50",   "cold_mean", "cold_p50",
+        "init_mean",   "init_p50", "client_mean", "client_p50", "client_p99", "cost",      "cost_per_million",
+        "pt_duration", "pt_cost",  "rate"};
     return names;
 }
 
@@ -67,7 +68,8 @@ std::optional<double> number_at(const json& object, std::initializer_list<const 
 
 std::string format_metric(std::string_view metric, double value) {
     if (is_count(metric) || metric.starts_with("resp.")) {
-        if (std::fabs(value - std::round(value)) < 1e-9) return std::to_string(static_cast<long long>(std::llround(value)));
+        if (std::fabs(value - std::round(value)) < 1e-9)
+            return std::to_string(static_cast<long long>(std::llround(value)));
         return format_ratio(value);
     }
     if (metric == "cold_pct") return std::to_string(static_cast<long long>(std::llround(value))) + "%";
@@ -103,7 +105,8 @@ std::optional<int> tuned_power(const json& run, const std::string& function, con
         result = &run["result"]["powerTuning"][function];
     }
     if (!result || !result->is_object()) return std::nullopt;
-    if (kind == "power") return result->contains("power") ? std::optional<int>((*result)["power"].get<int>()) : std::nullopt;
+    if (kind == "power")
+        return result->contains("power") ? std::optional<int>((*result)["power"].get<int>()) : std::nullopt;
     std::vector<ExecutorStats> stats;
     for (const auto& s : result->value("stats", json::array())) {
         stats.push_back({s.value("value", 0), s.value("averagePrice", 0.0), s.value("averageDuration", 0.0), 0});
@@ -123,9 +126,12 @@ bool is_known_metric(std::string_view metric) {
 
 std::string format_ms(double ms) {
     char text[32];
-    if (std::fabs(ms) >= 100) std::snprintf(text, sizeof text, "%.0f ms", ms);
-    else if (std::fabs(ms) >= 10) std::snprintf(text, sizeof text, "%.1f ms", ms);
-    else std::snprintf(text, sizeof text, "%.2f ms", ms);
+    if (std::fabs(ms) >= 100)
+        std::snprintf(text, sizeof text, "%.0f ms", ms);
+    else if (std::fabs(ms) >= 10)
+        std::snprintf(text, sizeof text, "%.1f ms", ms);
+    else
+        std::snprintf(text, sizeof text, "%.2f ms", ms);
     return text;
 }
 
@@ -155,13 +161,20 @@ std::optional<double> variant_metric(const json& variant, std::string_view metri
         return 100.0 * *cold / *ran;
     }
     static const std::vector<std::pair<std::string_view, std::pair<const char*, const char*>>> summaries = {
-        {"mean", {"duration", "mean"}},          {"p50", {"duration", "p50"}},
-        {"p90", {"duration", "p90"}},            {"p99", {"duration", "p99"}},
-        {"max", {"duration", "max"}},            {"warm_mean", {"warmDuration", "mean"}},
-        {"warm_p50", {"warmDuration", "p50"}},   {"cold_mean", {"coldDuration", "mean"}},
-        {"cold_p50", {"coldDuration", "p50"}},   {"init_mean", {"initDuration", "mean"}},
-        {"init_p50", {"initDuration", "p50"}},   {"client_mean", {"clientLatency", "mean"}},
-        {"client_p50", {"clientLatency", "p50"}}, {"client_p99", {"clientLatency", "p99"}}};
+        {"mean", {"duration", "mean"}},
+        {"p50", {"duration", "p50"}},
+        {"p90", {"duration", "p90"}},
+        {"p99", {"duration", "p99"}},
+        {"max", {"duration", "max"}},
+        {"warm_mean", {"warmDuration", "mean"}},
+        {"warm_p50", {"warmDuration", "p50"}},
+        {"cold_mean", {"coldDuration", "mean"}},
+        {"cold_p50", {"coldDuration", "p50"}},
+        {"init_mean", {"initDuration", "mean"}},
+        {"init_p50", {"initDuration", "p50"}},
+        {"client_mean", {"clientLatency", "mean"}},
+        {"client_p50", {"clientLatency", "p50"}},
+        {"client_p99", {"clientLatency", "p99"}}};
     for (const auto& [name, path] : summaries) {
         if (metric == name) return number_at(s, {path.first, path.second});
     }
@@ -206,7 +219,8 @@ void check_headline(std::string_view text, const std::vector<std::string>& varia
                 known_variant(parts[0]);
                 known_metric(parts[1]);
             } else {
-                throw std::invalid_argument("expected {VARIANT:METRIC}, {ratio:A:B:METRIC}, {diff:A:B:METRIC} or {cheapest:FUNCTION}");
+                throw std::invalid_argument(
+                    "expected {VARIANT:METRIC}, {ratio:A:B:METRIC}, {diff:A:B:METRIC} or {cheapest:FUNCTION}");
             }
         } catch (const std::invalid_argument& e) {
             throw std::invalid_argument(whole + ": " + e.what());

@@ -13,12 +13,11 @@
 // pt_duration, pt_cost, rate (measured invocations per second of load), resp.FIELD (mean of a numeric
 // field of the kept responses; size for objects).
 // Figures that do not exist (a skipped variant) print as "n/a". Pure logic over the run's JSON.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace lambdalab::lab {
 

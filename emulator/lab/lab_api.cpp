@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "lab/lab_schema.hpp"
@@ -32,7 +31,9 @@ net::Response reply(http::status status, const json& body) {
     return response;
 }
 
-[[noreturn]] void bad_request(const std::string& message) { throw ApiError{http::status::bad_request, "BadRequest", message}; }
+[[noreturn]] void bad_request(const std::string& message) {
+    throw ApiError{http::status::bad_request, "BadRequest", message};
+}
 
 json body_of(const net::Request& request) {
     if (request.body().empty()) return json::object();
@@ -57,7 +58,8 @@ std::int64_t query_int(const api::RequestTarget& target, const char* key, std::i
     std::int64_t value = 0;
     const auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
     if (ec != std::errc() || end != it->second.data() + it->second.size() || value < low || value > high) {
-        bad_request(std::string(key) + " must be an integer between " + std::to_string(low) + " and " + std::to_string(high));
+        bad_request(std::string(key) + " must be an integer between " + std::to_string(low) + " and " +
+                    std::to_string(high));
     }
     return value;
 }
@@ -116,12 +118,15 @@ net::Response LabApi::route(const api::RequestTarget& target, net::Request& requ
     if (s[1] == "lab") {
         if (s.size() != 2) throw ApiError{http::status::not_found, "NotFound", "no such resource"};
         if (method != http::verb::get) method_not_allowed(request);
-        return reply(http::status::ok, {{"profile", info_.profile}, {"timeScale", info_.time_scale}, {"region", info_.region}});
+        return reply(http::status::ok,
+                     {{"profile", info_.profile}, {"timeScale", info_.time_scale}, {"region", info_.region}});
     }
     // /api/runs
     if (s.size() == 2) {
         if (method == http::verb::get) {
-            return reply(http::status::ok, {{"runs", runs_->list_runs(static_cast<std::size_t>(query_int(target, "limit", 50, 1, kMaxPage)))}});
+            return reply(
+                http::status::ok,
+                {{"runs", runs_->list_runs(static_cast<std::size_t>(query_int(target, "limit", 50, 1, kMaxPage)))}});
         }
         if (method == http::verb::post) {
             const json body = body_of(request);
@@ -156,8 +161,10 @@ net::Response LabApi::route(const api::RequestTarget& target, net::Request& requ
         if (method != http::verb::put && method != http::verb::patch) method_not_allowed(request);
         json body = body_of(request);
         if (body.contains("status")) {
-            static const std::vector<std::string> statuses = {"pending", "running", "complete", "skipped", "incomplete", "failed"};
-            if (!body["status"].is_string() || std::find(statuses.begin(), statuses.end(), body["status"].get<std::string>()) == statuses.end()) {
+            static const std::vector<std::string> statuses = {"pending", "running",    "complete",
+                                                              "skipped", "incomplete", "failed"};
+            if (!body["status"].is_string() ||
+                std::find(statuses.begin(), statuses.end(), body["status"].get<std::string>()) == statuses.end()) {
                 bad_request("status must be one of pending, running, complete, skipped, incomplete, failed");
             }
         }
@@ -183,8 +190,9 @@ net::Response LabApi::route(const api::RequestTarget& target, net::Request& requ
     }
     if (what == "invocations" && s.size() == 4) {
         if (method != http::verb::get) method_not_allowed(request);
-        const auto rows = runs_->invocations(id, query_text(target, "variant"), query_int(target, "after", 0, 0, INT64_MAX),
-                                             static_cast<std::size_t>(query_int(target, "limit", 100, 1, kMaxPage)));
+        const auto rows =
+            runs_->invocations(id, query_text(target, "variant"), query_int(target, "after", 0, 0, INT64_MAX),
+                               static_cast<std::size_t>(query_int(target, "limit", 100, 1, kMaxPage)));
         return reply(http::status::ok, {{"invocations", rows}});
     }
     if (what == "finish" && s.size() == 4) {

@@ -26,7 +26,7 @@ struct LabInfo {
 };
 
 class LabApi {
-public:
+  public:
     // Opens `database` (the emulator's lambdalab.db) and creates the lab's tables if needed.
     LabApi(const std::filesystem::path& database, LabInfo info);
     ~LabApi();
@@ -34,7 +34,7 @@ public:
     // An ApiServer extension: answers /api/lab and /api/runs...; false for anything else.
     bool handle(const api::RequestTarget& target, net::Request& request, net::Responder& responder);
 
-private:
+  private:
     net::Response route(const api::RequestTarget& target, net::Request& request);
 
     LabInfo info_;

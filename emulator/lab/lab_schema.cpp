@@ -76,8 +76,9 @@ void migrate_lab(store::Connection& db) {
     try {
         for (std::size_t i = static_cast<std::size_t>(lab_version(db)); i < kMigrations.size(); ++i) {
             db.exec(kMigrations[i]);
-            db.prepare("INSERT INTO lab_meta(key, value) VALUES('schema_version', ?1) "
-                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            db.prepare(
+                  "INSERT INTO lab_meta(key, value) VALUES('schema_version', ?1) "
+                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
                 .bind_all(std::to_string(i + 1))
                 .run();
         }
@@ -89,7 +90,8 @@ void migrate_lab(store::Connection& db) {
 }
 
 bool has_lab_tables(store::Connection& db) {
-    auto stmt = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'variants', 'client_samples')");
+    auto stmt = db.prepare(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'variants', 'client_samples')");
     return stmt.step() && stmt.column_int(0) == 3;
 }
 

@@ -18,7 +18,9 @@ namespace {
 std::string function_path(const std::string& api_version, const std::string& function) {
     return "/" + api_version + "/functions/" + net::percent_encode(function);
 }
-std::string qualified(const std::string& qualifier) { return qualifier.empty() ? "" : "?Qualifier=" + net::percent_encode(qualifier); }
+std::string qualified(const std::string& qualifier) {
+    return qualifier.empty() ? "" : "?Qualifier=" + net::percent_encode(qualifier);
+}
 }  // namespace
 
 LambdaClient::LambdaClient(const std::string& endpoint) : endpoint_(endpoint) {
@@ -74,7 +76,8 @@ void LambdaClient::wait_until_updated(const std::string& function, std::chrono::
         if (state != "Pending" && update != "InProgress") return;
         if (stop && stop->load()) throw std::runtime_error("interrupted while " + function + " was updating");
         if (std::chrono::steady_clock::now() > deadline) {
-            throw std::runtime_error(function + " still " + state + "/" + update + " after " + std::to_string(timeout.count()) + " s");
+            throw std::runtime_error(function + " still " + state + "/" + update + " after " +
+                                     std::to_string(timeout.count()) + " s");
         }
         std::this_thread::sleep_for(delay);
         delay = std::min(delay * 2, std::chrono::milliseconds(500));
@@ -90,7 +93,8 @@ std::optional<int> LambdaClient::get_reserved_concurrency(const std::string& fun
 }
 
 void LambdaClient::put_reserved_concurrency(const std::string& function, int concurrency) {
-    call("PUT", function_path("2017-10-31", function) + "/concurrency", json{{"ReservedConcurrentExecutions", concurrency}});
+    call("PUT", function_path("2017-10-31", function) + "/concurrency",
+         json{{"ReservedConcurrentExecutions", concurrency}});
 }
 
 void LambdaClient::delete_reserved_concurrency(const std::string& function) {
@@ -106,10 +110,12 @@ void LambdaClient::set_alias(const std::string& function, const std::string& ali
         call("GET", function_path("2015-03-31", function) + "/aliases/" + net::percent_encode(alias));
     } catch (const CallError& e) {
         if (e.status() != 404) throw;
-        call("POST", function_path("2015-03-31", function) + "/aliases", json{{"Name", alias}, {"FunctionVersion", version}});
+        call("POST", function_path("2015-03-31", function) + "/aliases",
+             json{{"Name", alias}, {"FunctionVersion", version}});
         return;
     }
-    call("PUT", function_path("2015-03-31", function) + "/aliases/" + net::percent_encode(alias), json{{"FunctionVersion", version}});
+    call("PUT", function_path("2015-03-31", function) + "/aliases/" + net::percent_encode(alias),
+         json{{"FunctionVersion", version}});
 }
 
 void LambdaClient::delete_alias(const std::string& function, const std::string& alias) {
@@ -142,7 +148,9 @@ std::optional<json> LambdaClient::lab_info() {
     }
 }
 
-std::int64_t LambdaClient::create_run(const json& run) { return call("POST", "/api/runs", run).at("id").get<std::int64_t>(); }
+std::int64_t LambdaClient::create_run(const json& run) {
+    return call("POST", "/api/runs", run).at("id").get<std::int64_t>();
+}
 
 void LambdaClient::add_variant(std::int64_t run, const json& variant) {
     call("POST", "/api/runs/" + std::to_string(run) + "/variants", variant);

@@ -6,11 +6,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace lambdalab::net {
 class HttpClient;
@@ -20,18 +19,18 @@ namespace lambdalab::lab {
 
 // An answer other than 2xx: "HTTP 400 InvalidParameterValueException: <message>".
 class CallError : public std::runtime_error {
-public:
+  public:
     CallError(int status, std::string type, const std::string& message);
     int status() const { return status_; }
     const std::string& type() const { return type_; }
 
-private:
+  private:
     int status_;
     std::string type_;
 };
 
 class LambdaClient {
-public:
+  public:
     explicit LambdaClient(const std::string& endpoint);
     ~LambdaClient();
     const std::string& endpoint() const { return endpoint_; }
@@ -66,9 +65,10 @@ public:
     nlohmann::json list_runs(std::size_t limit);
 
     // Any request; throws CallError for a status >= 300.
-    nlohmann::json call(const std::string& method, const std::string& path, const std::optional<nlohmann::json>& body = {});
+    nlohmann::json call(const std::string& method, const std::string& path,
+                        const std::optional<nlohmann::json>& body = {});
 
-private:
+  private:
     std::string endpoint_;
     std::string prefix_;
     std::unique_ptr<net::HttpClient> http_;

@@ -1,11 +1,5 @@
 #include "lab/load_engine.hpp"
 
-#include <chrono>
-#include <cmath>
-#include <deque>
-#include <random>
-#include <set>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -15,6 +9,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <random>
+#include <set>
 
 #include "lab/lambda_client.hpp"
 #include "net/http_client.hpp"
@@ -122,7 +121,8 @@ struct LoadEngine::Impl {
 
     void start(const ConnectionPtr& c, bool may_retry, const std::shared_ptr<Exchange>& x) {
         busy.insert(c);
-        c->stream.expires_after(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(x->timeout_s)));
+        c->stream.expires_after(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(x->timeout_s)));
         if (c->connected) return write(c, may_retry, x);
         c->stream.async_connect(endpoints, [this, c, x](const boost::system::error_code& ec, const tcp::endpoint&) {
             if (ec) return failed(c, false, x, ec);
@@ -134,15 +134,17 @@ struct LoadEngine::Impl {
     }
 
     void write(const ConnectionPtr& c, bool may_retry, const std::shared_ptr<Exchange>& x) {
-        http::async_write(c->stream, c->request, [this, c, may_retry, x](const boost::system::error_code& ec, std::size_t) {
-            if (ec) return failed(c, may_retry, x, ec);
-            c->parser.emplace();
-            c->parser->body_limit(64 * 1024 * 1024);
-            http::async_read(c->stream, c->buffer, *c->parser, [this, c, may_retry, x](const boost::system::error_code& read_ec, std::size_t) {
-                if (read_ec) return failed(c, may_retry, x, read_ec);
-                completed(c, x);
+        http::async_write(
+            c->stream, c->request, [this, c, may_retry, x](const boost::system::error_code& ec, std::size_t) {
+                if (ec) return failed(c, may_retry, x, ec);
+                c->parser.emplace();
+                c->parser->body_limit(64 * 1024 * 1024);
+                http::async_read(c->stream, c->buffer, *c->parser,
+                                 [this, c, may_retry, x](const boost::system::error_code& read_ec, std::size_t) {
+                                     if (read_ec) return failed(c, may_retry, x, read_ec);
+                                     completed(c, x);
+                                 });
             });
-        });
     }
 
     void close(Connection& c) {
@@ -152,7 +154,8 @@ struct LoadEngine::Impl {
         c.connected = false;
     }
 
-    void failed(const ConnectionPtr& c, bool may_retry, const std::shared_ptr<Exchange>& x, const boost::system::error_code& ec) {
+    void failed(const ConnectionPtr& c, bool may_retry, const std::shared_ptr<Exchange>& x,
+                const boost::system::error_code& ec) {
         busy.erase(c);
         const bool abandoned = c->abandoned;
         close(*c);
@@ -167,7 +170,8 @@ struct LoadEngine::Impl {
             return start(fresh, false, x);
         }
         InvocationResult result;
-        result.network_error = ec == beast::error::timeout ? "timed out after " + std::to_string(x->timeout_s) + " s" : ec.message();
+        result.network_error =
+            ec == beast::error::timeout ? "timed out after " + std::to_string(x->timeout_s) + " s" : ec.message();
         result.sent_at_ms = x->sent_at_ms;
         result.client_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - x->started).count();
         x->done(std::move(result));
@@ -194,7 +198,8 @@ struct LoadEngine::Impl {
         result.function_error = header("X-Amz-Function-Error");
         result.error_type = header("x-amzn-ErrorType");
         result.log_result = header("X-Amz-Log-Result");
-        if (x->keep_body || result.http_status >= 300 || !result.function_error.empty()) result.body = std::move(response.body());
+        if (x->keep_body || result.http_status >= 300 || !result.function_error.empty())
+            result.body = std::move(response.body());
         if (response.keep_alive()) {
             c->stream.expires_never();
             idle.push_back(c);
@@ -219,7 +224,8 @@ LoadEngine::LoadEngine(const std::string& host, const std::string& port, std::st
 
 LoadEngine::~LoadEngine() = default;
 
-JobCounters LoadEngine::run(const Job& job, const std::atomic<bool>& stop, const std::function<void(const JobCounters&)>& tick) {
+JobCounters LoadEngine::run(const Job& job, const std::atomic<bool>& stop,
+                            const std::function<void(const JobCounters&)>& tick) {
     Impl& impl = *impl_;
     impl.io.restart();
     JobCounters counters;
@@ -248,7 +254,9 @@ JobCounters LoadEngine::run(const Job& job, const std::atomic<bool>& stop, const
     const auto dispatch = [&](long index) {
         ++counters.launched;
         ++counters.in_flight;
-        if (open) late[static_cast<std::size_t>(index)] = std::max(0.0, elapsed_ms() - job.schedule_ms[static_cast<std::size_t>(index)]);
+        if (open)
+            late[static_cast<std::size_t>(index)] =
+                std::max(0.0, elapsed_ms() - job.schedule_ms[static_cast<std::size_t>(index)]);
         attempt(index, 1);
     };
 
@@ -257,7 +265,8 @@ JobCounters LoadEngine::run(const Job& job, const std::atomic<bool>& stop, const
             if (result.throttled() && number <= job.retries && !stopping) {
                 // The SDK's standard retry: a random delay up to min(20 s, 100 ms x 2^attempt).
                 const double cap_ms = std::min(20000.0, 100.0 * std::pow(2.0, number));
-                const auto delay = std::chrono::microseconds(static_cast<long>(std::uniform_real_distribution<double>(0, cap_ms)(jitter) * 1000));
+                const auto delay = std::chrono::microseconds(
+                    static_cast<long>(std::uniform_real_distribution<double>(0, cap_ms)(jitter) * 1000));
                 auto timer = std::make_shared<asio::steady_timer>(impl.io, delay);
                 retry_timers.insert(timer);
                 timer->async_wait([&, index, number, timer](const boost::system::error_code& ec) {
@@ -298,8 +307,10 @@ JobCounters LoadEngine::run(const Job& job, const std::atomic<bool>& stop, const
             if (ec || stopping) return;
             const double now = elapsed_ms();
             while (next_arrival < total && job.schedule_ms[static_cast<std::size_t>(next_arrival)] <= now) {
-                if (counters.in_flight < cap) dispatch(next_arrival);
-                else backlog.push_back(next_arrival);
+                if (counters.in_flight < cap)
+                    dispatch(next_arrival);
+                else
+                    backlog.push_back(next_arrival);
                 ++next_arrival;
             }
             arm_arrivals();
@@ -369,8 +380,10 @@ JobCounters LoadEngine::run(const Job& job, const std::atomic<bool>& stop, const
     }
     arm_ticker();
     arm_periodic();
-    if (open) arm_arrivals();
-    else pump();
+    if (open)
+        arm_arrivals();
+    else
+        pump();
     impl.io.run();
     if (tick) tick(counters);
     return counters;

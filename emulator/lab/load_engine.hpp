@@ -18,21 +18,21 @@ struct InvocationSpec {
     std::string function;
     std::string qualifier;  // empty: $LATEST
     std::string body;
-    std::string run_id;     // X-Lambdalab-Run-Id
-    std::string variant;    // X-Lambdalab-Variant
-    bool tail = false;      // X-Amz-Log-Type: Tail
+    std::string run_id;   // X-Lambdalab-Run-Id
+    std::string variant;  // X-Lambdalab-Variant
+    bool tail = false;    // X-Amz-Log-Type: Tail
 };
 
 struct InvocationResult {
-    int http_status = 0;          // 0: no answer (network failure)
-    std::string request_id;       // x-amzn-RequestId
-    std::string function_error;   // X-Amz-Function-Error (Handled/Unhandled)
-    std::string error_type;       // x-amzn-ErrorType of a service error (e.g. TooManyRequestsException)
-    std::string log_result;       // X-Amz-Log-Result (base64)
-    std::string body;             // kept when asked, and for errors
+    int http_status = 0;         // 0: no answer (network failure)
+    std::string request_id;      // x-amzn-RequestId
+    std::string function_error;  // X-Amz-Function-Error (Handled/Unhandled)
+    std::string error_type;      // x-amzn-ErrorType of a service error (e.g. TooManyRequestsException)
+    std::string log_result;      // X-Amz-Log-Result (base64)
+    std::string body;            // kept when asked, and for errors
     std::string network_error;
-    double sent_at_ms = 0;        // epoch ms of the (last) send
-    double client_ms = 0;         // send to complete answer, of the last attempt
+    double sent_at_ms = 0;  // epoch ms of the (last) send
+    double client_ms = 0;   // send to complete answer, of the last attempt
     int attempts = 1;
 
     bool throttled() const { return http_status == 429; }
@@ -56,7 +56,8 @@ struct Job {
     // Called on the engine's thread as each invocation completes (after its retries).
     // scheduled_ms and late_ms are set for open loops.
     std::function<void(long index, const InvocationResult&, std::optional<double> scheduled_ms,
-                       std::optional<double> late_ms)> on_result;
+                       std::optional<double> late_ms)>
+        on_result;
 
     // Something sent every `interval_s` while the job runs (a warmer), starting at once; not counted.
     std::optional<InvocationSpec> periodic;
@@ -72,7 +73,7 @@ struct JobCounters {
 };
 
 class LoadEngine {
-public:
+  public:
     // host:port of the emulator's Invoke API (path prefix before /2015-03-31, if any).
     LoadEngine(const std::string& host, const std::string& port, std::string path_prefix = "");
     ~LoadEngine();
@@ -83,7 +84,7 @@ public:
     // (outstanding ones are then abandoned: no result). `tick` runs about every 200 ms.
     JobCounters run(const Job& job, const std::atomic<bool>& stop, const std::function<void(const JobCounters&)>& tick);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -18,7 +18,9 @@ namespace lambdalab::lab {
 
 namespace {
 
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_digit(char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
 
 // The first "<prefix><number> ms" where number is \d+\.\d+ (decimal) or \d+, as a regex scan finds it.
 double first_match(std::string_view log, std::string_view prefix, bool decimal) {
@@ -87,7 +89,9 @@ std::string encode_le(const std::vector<T>& values) {
 }
 
 // JavaScript's ToInt16, as new Int16Array([...]) applies it.
-std::int16_t to_int16(int value) { return static_cast<std::int16_t>(static_cast<std::uint16_t>(value & 0xFFFF)); }
+std::int16_t to_int16(int value) {
+    return static_cast<std::int16_t>(static_cast<std::uint16_t>(value & 0xFFFF));
+}
 
 }  // namespace
 
@@ -104,10 +108,14 @@ ReportFigures parse_report(std::string_view log) {
 }
 
 double base_cost(std::string_view region, std::string_view architecture) {
-    static const std::map<std::string, double, std::less<>> x86 = {
-        {"ap-east-1", 2.9e-9},         {"af-south-1", 2.8e-9},        {"me-south-1", 2.6e-9},
-        {"eu-south-1", 2.4e-9},        {"ap-northeast-3", 2.7e-9},    {"cn-north-1", 0.0000000142},
-        {"cn-northwest-1", 0.0000000142}, {"default", 2.1e-9}};
+    static const std::map<std::string, double, std::less<>> x86 = {{"ap-east-1", 2.9e-9},
+                                                                   {"af-south-1", 2.8e-9},
+                                                                   {"me-south-1", 2.6e-9},
+                                                                   {"eu-south-1", 2.4e-9},
+                                                                   {"ap-northeast-3", 2.7e-9},
+                                                                   {"cn-north-1", 0.0000000142},
+                                                                   {"cn-northwest-1", 0.0000000142},
+                                                                   {"default", 2.1e-9}};
     static const std::map<std::string, double, std::less<>> arm = {{"default", 1.7e-9}};
     if (architecture == "x86_64") return for_region(x86, region);
     if (architecture == "arm64") return for_region(arm, region);
@@ -116,11 +124,11 @@ double base_cost(std::string_view region, std::string_view architecture) {
 
 double step_functions_transition_cost(std::string_view region) {
     static const std::map<std::string, double, std::less<>> prices = {
-        {"default", 0.000025},       {"us-gov-west-1", 0.00003},   {"ap-northeast-2", 0.0000271},
-        {"eu-south-1", 0.00002625},  {"af-south-1", 0.00002975},   {"us-west-1", 0.0000279},
-        {"eu-west-3", 0.0000297},    {"ap-east-1", 0.0000275},     {"me-south-1", 0.0000275},
-        {"ap-south-1", 0.0000285},   {"us-gov-east-1", 0.00003},   {"sa-east-1", 0.0000375},
-        {"cn-north-1", 0.0001891},   {"cn-northwest-1", 0.0001891}};
+        {"default", 0.000025},      {"us-gov-west-1", 0.00003},   {"ap-northeast-2", 0.0000271},
+        {"eu-south-1", 0.00002625}, {"af-south-1", 0.00002975},   {"us-west-1", 0.0000279},
+        {"eu-west-3", 0.0000297},   {"ap-east-1", 0.0000275},     {"me-south-1", 0.0000275},
+        {"ap-south-1", 0.0000285},  {"us-gov-east-1", 0.00003},   {"sa-east-1", 0.0000375},
+        {"cn-north-1", 0.0001891},  {"cn-northwest-1", 0.0001891}};
     return for_region(prices, region);
 }
 
@@ -155,9 +163,12 @@ std::optional<Strategy> parse_strategy(std::string_view name) {
 
 std::string_view to_string(Strategy strategy) {
     switch (strategy) {
-        case Strategy::cost: return "cost";
-        case Strategy::speed: return "speed";
-        case Strategy::balanced: return "balanced";
+        case Strategy::cost:
+            return "cost";
+        case Strategy::speed:
+            return "speed";
+        case Strategy::balanced:
+            return "balanced";
     }
     return "cost";
 }
@@ -167,11 +178,14 @@ double discard_top_bottom(std::optional<double> requested, bool only_cold_starts
     return std::clamp(value, 0.0, 0.4);
 }
 
-double balanced_weight(std::optional<double> requested) { return std::clamp(requested.value_or(0.5), 0.0, 1.0); }
+double balanced_weight(std::optional<double> requested) {
+    return std::clamp(requested.value_or(0.5), 0.0, 1.0);
+}
 
 std::optional<ExecutorStats> choose(std::vector<ExecutorStats> stats, Strategy strategy, double weight) {
     // extractStatistics drops results with a falsy averageDuration (0 or NaN).
-    std::erase_if(stats, [](const ExecutorStats& s) { return s.average_duration == 0 || std::isnan(s.average_duration); });
+    std::erase_if(stats,
+                  [](const ExecutorStats& s) { return s.average_duration == 0 || std::isnan(s.average_duration); });
     if (stats.empty()) return std::nullopt;
     // Array.prototype.sort is stable (V8 since 7.0), hence stable_sort with the same comparators.
     switch (strategy) {
@@ -213,7 +227,8 @@ double step_functions_cost(int power_values, bool only_cold_starts, int num, dou
 }
 
 std::string visualization_url(std::vector<ExecutorStats> stats, std::string_view region, std::string_view base_url) {
-    std::stable_sort(stats.begin(), stats.end(), [](const ExecutorStats& a, const ExecutorStats& b) { return a.value < b.value; });
+    std::stable_sort(stats.begin(), stats.end(),
+                     [](const ExecutorStats& a, const ExecutorStats& b) { return a.value < b.value; });
     std::vector<std::int16_t> sizes;
     std::vector<float> times;
     std::vector<float> costs;
@@ -248,7 +263,8 @@ nlohmann::ordered_json tuning_output(const TuningInput& input) {
         {"visualization", visualization_url(kept, input.region)}};
     auto stats = nlohmann::ordered_json::array();
     for (const auto& s : input.stats) {
-        stats.push_back({{"value", s.value}, {"averagePrice", s.average_price}, {"averageDuration", s.average_duration}});
+        stats.push_back(
+            {{"value", s.value}, {"averagePrice", s.average_price}, {"averageDuration", s.average_duration}});
     }
     out["stats"] = stats;
     return out;
@@ -269,7 +285,8 @@ nlohmann::ordered_json ordered_output(const nlohmann::json& output) {
     if (output.contains("stats")) {
         auto stats = nlohmann::ordered_json::array();
         for (const auto& s : output["stats"]) {
-            stats.push_back({{"value", s.value("value", 0)}, {"averagePrice", s.value("averagePrice", 0.0)},
+            stats.push_back({{"value", s.value("value", 0)},
+                             {"averagePrice", s.value("averagePrice", 0.0)},
                              {"averageDuration", s.value("averageDuration", 0.0)}});
         }
         out["stats"] = stats;

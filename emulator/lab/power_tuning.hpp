@@ -3,12 +3,11 @@
 // alexcasalboni/aws-lambda-power-tuning, lambda/utils.js, executor.js and analyzer.js): the figures
 // it reads from each invocation's REPORT line, its trimmed-mean statistics and cost model, the three
 // strategies, the Step Functions cost and the lambda-power-tuning.show visualization URL. Pure logic.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace lambdalab::lab {
 

@@ -9,8 +9,10 @@ std::string format_duration(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return "?";
     const auto total = static_cast<long long>(std::llround(seconds));
     char text[32];
-    if (total >= 3600) std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60, total % 60);
-    else std::snprintf(text, sizeof text, "%lld:%02lld", total / 60, total % 60);
+    if (total >= 3600)
+        std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60, total % 60);
+    else
+        std::snprintf(text, sizeof text, "%lld:%02lld", total / 60, total % 60);
     return text;
 }
 
@@ -30,7 +32,8 @@ double now_s() {
 }
 }  // namespace
 
-ProgressPrinter::ProgressPrinter(std::FILE* out, bool tty, double interval_s) : out_(out), tty_(tty), interval_s_(interval_s) {}
+ProgressPrinter::ProgressPrinter(std::FILE* out, bool tty, double interval_s)
+    : out_(out), tty_(tty), interval_s_(interval_s) {}
 
 void ProgressPrinter::update(const ProgressState& state, bool force) {
     const double now = now_s();

@@ -7,11 +7,11 @@
 namespace lambdalab::lab {
 
 struct ProgressState {
-    std::string label;     // e.g. "2/6 512" (variant position and name)
-    long done = 0;         // measured invocations completed, over the whole run
-    long total = 0;        // planned measured invocations
+    std::string label;  // e.g. "2/6 512" (variant position and name)
+    long done = 0;      // measured invocations completed, over the whole run
+    long total = 0;     // planned measured invocations
     long throttles = 0;
-    long errors = 0;       // function errors, other service errors and network failures
+    long errors = 0;  // function errors, other service errors and network failures
     long in_flight = 0;
     double elapsed_s = 0;  // measuring time so far
 };
@@ -22,7 +22,7 @@ std::string format_progress(const ProgressState& state);
 std::string format_duration(double seconds);
 
 class ProgressPrinter {
-public:
+  public:
     // tty: rewrite one line; otherwise a plain line at most every `interval_s`.
     ProgressPrinter(std::FILE* out, bool tty, double interval_s = 5);
     void update(const ProgressState& state, bool force = false);
@@ -31,7 +31,7 @@ public:
     // Ends the progress line.
     void done();
 
-private:
+  private:
     std::FILE* out_;
     bool tty_;
     double interval_s_;

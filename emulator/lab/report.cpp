@@ -19,8 +19,10 @@ namespace {
 // A text table: columns sized to their widest cell; the first `left` columns (names) left-aligned,
 // the rest (figures) right-aligned.
 class Table {
-public:
-    explicit Table(std::vector<std::string> header, std::size_t left = 1) : left_(left) { rows_.push_back(std::move(header)); }
+  public:
+    explicit Table(std::vector<std::string> header, std::size_t left = 1) : left_(left) {
+        rows_.push_back(std::move(header));
+    }
     void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
     bool empty() const { return rows_.size() <= 1; }
     std::string str() const {
@@ -45,7 +47,7 @@ public:
         return out;
     }
 
-private:
+  private:
     std::size_t left_;
     std::vector<std::vector<std::string>> rows_;
 };
@@ -63,9 +65,12 @@ std::optional<double> number(const json& node, std::initializer_list<const char*
 std::string ms(std::optional<double> value) {
     if (!value) return "-";
     char text[32];
-    if (std::fabs(*value) >= 1000) std::snprintf(text, sizeof text, "%.0f", *value);
-    else if (std::fabs(*value) >= 10) std::snprintf(text, sizeof text, "%.1f", *value);
-    else std::snprintf(text, sizeof text, "%.2f", *value);
+    if (std::fabs(*value) >= 1000)
+        std::snprintf(text, sizeof text, "%.0f", *value);
+    else if (std::fabs(*value) >= 10)
+        std::snprintf(text, sizeof text, "%.1f", *value);
+    else
+        std::snprintf(text, sizeof text, "%.2f", *value);
     return text;
 }
 
@@ -137,46 +142,57 @@ std::string local_time(std::int64_t epoch_ms) {
 
 std::string report_text(const json& run) {
     std::string out;
-    out += "run " + std::to_string(run.value("id", 0)) + ": " + run.value("name", "") + " (" + run.value("kind", "suite") +
-           ", " + run.value("status", "?") + ")\n";
+    out += "run " + std::to_string(run.value("id", 0)) + ": " + run.value("name", "") + " (" +
+           run.value("kind", "suite") + ", " + run.value("status", "?") + ")\n";
     out += "started " + local_time(run.value("startedAtMs", std::int64_t{0}));
     if (const std::string took = duration_text(run); !took.empty()) out += ", took " + took;
-    if (run.contains("endpoint") && run["endpoint"].is_string()) out += ", against " + run["endpoint"].get<std::string>();
-    if (const json profile = at_or_null(run, {"environment", "profile"}); profile.is_string()) out += ", profile " + profile.get<std::string>();
+    if (run.contains("endpoint") && run["endpoint"].is_string())
+        out += ", against " + run["endpoint"].get<std::string>();
+    if (const json profile = at_or_null(run, {"environment", "profile"}); profile.is_string())
+        out += ", profile " + profile.get<std::string>();
     out += "\n";
     if (run.contains("message") && run["message"].is_string()) out += run["message"].get<std::string>() + "\n";
-    if (run.contains("headline") && run["headline"].is_string()) out += "\n" + run["headline"].get<std::string>() + "\n";
+    if (run.contains("headline") && run["headline"].is_string())
+        out += "\n" + run["headline"].get<std::string>() + "\n";
     out += "\n";
 
     Table table({"variant", "function", "MB", "count", "errors", "throttles", "cold", "p50 ms", "p90 ms", "p99 ms",
                  "max ms", "init ms", "$/invocation", "$/million"},
                 /*left=*/2);
-    Table split({"variant", "warm", "warm p50 ms", "warm p99 ms", "cold", "cold p50 ms", "init p50 ms", "client p50 ms", "client p99 ms"});
+    Table split({"variant", "warm", "warm p50 ms", "warm p99 ms", "cold", "cold p50 ms", "init p50 ms", "client p50 ms",
+                 "client p99 ms"});
     std::vector<std::string> skipped;
     bool mixed = false;
     for (const auto& v : run.value("variants", json::array())) {
         const std::string status = v.value("status", "");
         if (status == "skipped" || status == "failed") {
             const json why = v.value("message", json());
-            skipped.push_back(v.value("name", "") + " (" + status + "): " + (why.is_string() ? why.get<std::string>() : ""));
+            skipped.push_back(v.value("name", "") + " (" + status +
+                              "): " + (why.is_string() ? why.get<std::string>() : ""));
             continue;
         }
         const json s = v.value("stats", json::object());
-        table.add({v.value("name", ""), at_or_null(v, {"config", "function"}).is_string() ? v["config"]["function"].get<std::string>() : "-",
+        table.add({v.value("name", ""),
+                   at_or_null(v, {"config", "function"}).is_string() ? v["config"]["function"].get<std::string>() : "-",
                    memory_of(v), count(number(s, {"invocations"})), count(number(s, {"errors"})),
-                   count(number(s, {"throttles"})), count(number(s, {"coldStarts"})), ms(number(s, {"duration", "p50"})),
-                   ms(number(s, {"duration", "p90"})), ms(number(s, {"duration", "p99"})), ms(number(s, {"duration", "max"})),
+                   count(number(s, {"throttles"})), count(number(s, {"coldStarts"})),
+                   ms(number(s, {"duration", "p50"})), ms(number(s, {"duration", "p90"})),
+                   ms(number(s, {"duration", "p99"})), ms(number(s, {"duration", "max"})),
                    ms(number(s, {"initDuration", "mean"})), usd(number(s, {"cost", "perInvocation"})),
                    usd(number(s, {"cost", "perMillion"}), "%.2f")});
-        split.add({v.value("name", ""), count(number(s, {"warmDuration", "count"})), ms(number(s, {"warmDuration", "p50"})),
-                   ms(number(s, {"warmDuration", "p99"})), count(number(s, {"coldDuration", "count"})),
-                   ms(number(s, {"coldDuration", "p50"})), ms(number(s, {"initDuration", "p50"})),
-                   ms(number(s, {"clientLatency", "p50"})), ms(number(s, {"clientLatency", "p99"}))});
+        split.add({v.value("name", ""), count(number(s, {"warmDuration", "count"})),
+                   ms(number(s, {"warmDuration", "p50"})), ms(number(s, {"warmDuration", "p99"})),
+                   count(number(s, {"coldDuration", "count"})), ms(number(s, {"coldDuration", "p50"})),
+                   ms(number(s, {"initDuration", "p50"})), ms(number(s, {"clientLatency", "p50"})),
+                   ms(number(s, {"clientLatency", "p99"}))});
         if (number(s, {"coldStarts"}).value_or(0) > 0) mixed = true;
     }
     out += table.str();
-    if (mixed) out += "\nwarm and cold (Duration; init is Init Duration; client is the runner's send-to-answer time)\n" + split.str();
-    else out += "\nclient latency (send to answer)\n" + split.str();
+    if (mixed)
+        out += "\nwarm and cold (Duration; init is Init Duration; client is the runner's send-to-answer time)\n" +
+               split.str();
+    else
+        out += "\nclient latency (send to answer)\n" + split.str();
     if (!skipped.empty()) {
         out += "\nnot measured:\n";
         for (const auto& line : skipped) out += "  " + line + "\n";
@@ -193,7 +209,8 @@ std::string report_text(const json& run) {
                    " per invocation, duration " + ms(number(output, {"duration"})) + " ms\n";
             Table pt({"MB", "averageDuration ms", "averagePrice $"});
             for (const auto& s : output.value("stats", json::array())) {
-                pt.add({std::to_string(s.value("value", 0)), ms(number(s, {"averageDuration"})), usd(number(s, {"averagePrice"}))});
+                pt.add({std::to_string(s.value("value", 0)), ms(number(s, {"averageDuration"})),
+                        usd(number(s, {"averagePrice"}))});
             }
             out += pt.str();
             const json url = at_or_null(output, {"stateMachine", "visualization"});
@@ -205,23 +222,35 @@ std::string report_text(const json& run) {
 
 std::string report_csv(const json& run) {
     const std::vector<std::pair<std::string, std::vector<const char*>>> columns = {
-        {"invocations", {"invocations"}},          {"succeeded", {"succeeded"}},
-        {"errors", {"errors"}},                    {"throttles", {"throttles"}},
-        {"cold_starts", {"coldStarts"}},           {"duration_mean_ms", {"duration", "mean"}},
-        {"duration_p50_ms", {"duration", "p50"}},  {"duration_p90_ms", {"duration", "p90"}},
-        {"duration_p99_ms", {"duration", "p99"}},  {"duration_max_ms", {"duration", "max"}},
-        {"warm_count", {"warmDuration", "count"}}, {"warm_p50_ms", {"warmDuration", "p50"}},
-        {"cold_p50_ms", {"coldDuration", "p50"}},  {"init_mean_ms", {"initDuration", "mean"}},
-        {"init_p50_ms", {"initDuration", "p50"}},  {"client_p50_ms", {"clientLatency", "p50"}},
-        {"client_p99_ms", {"clientLatency", "p99"}}, {"billed_mean_ms", {"billedDurationMean"}},
-        {"max_memory_used_mb", {"maxMemoryUsedMb"}}, {"cost_total_usd", {"cost", "total"}},
-        {"cost_per_invocation_usd", {"cost", "perInvocation"}}, {"cost_per_million_usd", {"cost", "perMillion"}}};
+        {"invocations", {"invocations"}},
+        {"succeeded", {"succeeded"}},
+        {"errors", {"errors"}},
+        {"throttles", {"throttles"}},
+        {"cold_starts", {"coldStarts"}},
+        {"duration_mean_ms", {"duration", "mean"}},
+        {"duration_p50_ms", {"duration", "p50"}},
+        {"duration_p90_ms", {"duration", "p90"}},
+        {"duration_p99_ms", {"duration", "p99"}},
+        {"duration_max_ms", {"duration", "max"}},
+        {"warm_count", {"warmDuration", "count"}},
+        {"warm_p50_ms", {"warmDuration", "p50"}},
+        {"cold_p50_ms", {"coldDuration", "p50"}},
+        {"init_mean_ms", {"initDuration", "mean"}},
+        {"init_p50_ms", {"initDuration", "p50"}},
+        {"client_p50_ms", {"clientLatency", "p50"}},
+        {"client_p99_ms", {"clientLatency", "p99"}},
+        {"billed_mean_ms", {"billedDurationMean"}},
+        {"max_memory_used_mb", {"maxMemoryUsedMb"}},
+        {"cost_total_usd", {"cost", "total"}},
+        {"cost_per_invocation_usd", {"cost", "perInvocation"}},
+        {"cost_per_million_usd", {"cost", "perMillion"}}};
     std::string out = "run_id,variant,status,function,memory_mb";
     for (const auto& [name, path] : columns) out += "," + name;
     out += ",pt_average_duration_ms,pt_average_price_usd,rate_per_s\n";
     for (const auto& v : run.value("variants", json::array())) {
-        out += csv_field(run.value("id", json())) + "," + csv_field(v.value("name", json())) + "," + csv_field(v.value("status", json())) +
-               "," + csv_field(at_or_null(v, {"config", "function"})) + "," + (memory_of(v) == "-" ? std::string() : memory_of(v));
+        out += csv_field(run.value("id", json())) + "," + csv_field(v.value("name", json())) + "," +
+               csv_field(v.value("status", json())) + "," + csv_field(at_or_null(v, {"config", "function"})) + "," +
+               (memory_of(v) == "-" ? std::string() : memory_of(v));
         const json s = v.value("stats", json::object());
         for (const auto& [name, path] : columns) {
             const json* at = &s;
@@ -234,13 +263,16 @@ std::string report_csv(const json& run) {
             }
             out += "," + (at ? csv_field(*at) : std::string());
         }
-        out += "," + csv_field(at_or_null(v, {"result", "averageDuration"})) + "," + csv_field(at_or_null(v, {"result", "averagePrice"})) +
-               "," + csv_field(at_or_null(v, {"result", "rate"})) + "\n";
+        out += "," + csv_field(at_or_null(v, {"result", "averageDuration"})) + "," +
+               csv_field(at_or_null(v, {"result", "averagePrice"})) + "," +
+               csv_field(at_or_null(v, {"result", "rate"})) + "\n";
     }
     return out;
 }
 
-std::string report_json(const json& run) { return run.dump(2) + "\n"; }
+std::string report_json(const json& run) {
+    return run.dump(2) + "\n";
+}
 
 std::string compare_text(const json& a, const json& b) {
     std::string out = "run " + std::to_string(a.value("id", 0)) + " (" + a.value("name", "") + ") against run " +
@@ -266,9 +298,10 @@ std::string compare_text(const json& a, const json& b) {
         const auto get = [](const json& s, std::initializer_list<const char*> path) -> std::optional<double> {
             return s.is_null() ? std::nullopt : number(s, path);
         };
-        table.add({name, count(get(sa, {"invocations"})), count(get(sb, {"invocations"})), ms(get(sa, {"duration", "p50"})),
-                   ms(get(sb, {"duration", "p50"})), change(get(sa, {"duration", "p50"}), get(sb, {"duration", "p50"})),
-                   ms(get(sa, {"duration", "p99"})), ms(get(sb, {"duration", "p99"})), ms(get(sa, {"initDuration", "mean"})),
+        table.add({name, count(get(sa, {"invocations"})), count(get(sb, {"invocations"})),
+                   ms(get(sa, {"duration", "p50"})), ms(get(sb, {"duration", "p50"})),
+                   change(get(sa, {"duration", "p50"}), get(sb, {"duration", "p50"})), ms(get(sa, {"duration", "p99"})),
+                   ms(get(sb, {"duration", "p99"})), ms(get(sa, {"initDuration", "mean"})),
                    ms(get(sb, {"initDuration", "mean"})), usd(get(sa, {"cost", "perInvocation"})),
                    usd(get(sb, {"cost", "perInvocation"})),
                    change(get(sa, {"cost", "perInvocation"}), get(sb, {"cost", "perInvocation"}))});

@@ -1,9 +1,8 @@
 #pragma once
 // How `lambdalab runs` and `lambdalab report` print runs: text tables, CSV and comparisons, all
 // from a run's JSON (lab/run_store.hpp, the same JSON GET /api/runs/{id} answers). Pure logic.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace lambdalab::lab {
 

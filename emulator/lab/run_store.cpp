@@ -13,7 +13,8 @@ using nlohmann::json;
 namespace {
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 json parse_or_null(const std::string& text) {
@@ -45,10 +46,14 @@ void add_response_fields(const std::string& body, std::map<std::string, std::pai
     if (value.is_discarded() || !value.is_object()) return;
     for (const auto& [key, field] : value.items()) {
         double number = 0;
-        if (field.is_number()) number = field.get<double>();
-        else if (field.is_object() || field.is_array()) number = static_cast<double>(field.size());
-        else if (field.is_boolean()) number = field.get<bool>() ? 1 : 0;
-        else continue;
+        if (field.is_number())
+            number = field.get<double>();
+        else if (field.is_object() || field.is_array())
+            number = static_cast<double>(field.size());
+        else if (field.is_boolean())
+            number = field.get<bool>() ? 1 : 0;
+        else
+            continue;
         auto& [sum, count] = sums[key];
         sum += number;
         ++count;
@@ -72,8 +77,9 @@ void RunStore::require_run(std::int64_t run) {
 }
 
 std::int64_t RunStore::create_run(const NewRun& run) {
-    db_.prepare("INSERT INTO runs(name, kind, status, suite, endpoint, environment, started_at_ms) "
-                "VALUES(?1, ?2, 'running', ?3, ?4, ?5, ?6)")
+    db_.prepare(
+           "INSERT INTO runs(name, kind, status, suite, endpoint, environment, started_at_ms) "
+           "VALUES(?1, ?2, 'running', ?3, ?4, ?5, ?6)")
         .bind_all(run.name, run.kind, run.suite.dump(), run.endpoint, run.environment.dump(), now_ms())
         .run();
     auto stmt = db_.prepare("SELECT last_insert_rowid()");
@@ -83,8 +89,9 @@ std::int64_t RunStore::create_run(const NewRun& run) {
 
 void RunStore::add_variant(std::int64_t run, const std::string& name, int position, const json& config) {
     require_run(run);
-    db_.prepare("INSERT INTO variants(run_id, name, position, config, status) VALUES(?1, ?2, ?3, ?4, 'pending') "
-                "ON CONFLICT(run_id, name) DO UPDATE SET position = excluded.position, config = excluded.config")
+    db_.prepare(
+           "INSERT INTO variants(run_id, name, position, config, status) VALUES(?1, ?2, ?3, ?4, 'pending') "
+           "ON CONFLICT(run_id, name) DO UPDATE SET position = excluded.position, config = excluded.config")
         .bind_all(run, name, position, config.dump())
         .run();
 }
@@ -102,12 +109,17 @@ void RunStore::update_variant(std::int64_t run, const std::string& name, const j
         }
         if (!exists) throw RunNotFound("run " + std::to_string(run) + " has no variant '" + name + "'");
         const auto set = [&](const char* column, const json& value) {
-            auto stmt = db_.prepare(std::string("UPDATE variants SET ") + column + " = ?3 WHERE run_id = ?1 AND name = ?2");
+            auto stmt =
+                db_.prepare(std::string("UPDATE variants SET ") + column + " = ?3 WHERE run_id = ?1 AND name = ?2");
             stmt.bind_all(run, name);
-            if (value.is_null()) stmt.bind_null(3);
-            else if (value.is_number_integer()) stmt.bind(3, value.get<std::int64_t>());
-            else if (value.is_string()) stmt.bind(3, value.get<std::string>());
-            else stmt.bind(3, value.dump());
+            if (value.is_null())
+                stmt.bind_null(3);
+            else if (value.is_number_integer())
+                stmt.bind(3, value.get<std::int64_t>());
+            else if (value.is_string())
+                stmt.bind(3, value.get<std::string>());
+            else
+                stmt.bind(3, value.dump());
             stmt.run();
         };
         if (fields.contains("status")) set("status", fields["status"]);
@@ -127,15 +139,18 @@ std::size_t RunStore::add_samples(std::int64_t run, const json& samples) {
     db_.exec("BEGIN IMMEDIATE");
     try {
         auto& insert = db_.cached(
-            "INSERT INTO client_samples(run_id, variant, repetition, seq, request_id, sent_at_ms, scheduled_ms, late_ms, "
-            "client_ms, attempts, http_status, outcome, error_type, report_duration_ms, report_billed_ms, report_init_ms, "
+            "INSERT INTO client_samples(run_id, variant, repetition, seq, request_id, sent_at_ms, scheduled_ms, "
+            "late_ms, "
+            "client_ms, attempts, http_status, outcome, error_type, report_duration_ms, report_billed_ms, "
+            "report_init_ms, "
             "response) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
         for (const auto& s : samples) {
             insert.reset();
             insert.bind_all(run, s.value("variant", ""), s.value("repetition", 0), s.value("seq", 0),
-                            optional_text(s, "request_id"), s.value("sent_at_ms", 0.0), optional_number(s, "scheduled_ms"),
-                            optional_number(s, "late_ms"), optional_number(s, "client_ms"), s.value("attempts", 1),
-                            optional_number(s, "http_status"), s.value("outcome", "success"), optional_text(s, "error_type"),
+                            optional_text(s, "request_id"), s.value("sent_at_ms", 0.0),
+                            optional_number(s, "scheduled_ms"), optional_number(s, "late_ms"),
+                            optional_number(s, "client_ms"), s.value("attempts", 1), optional_number(s, "http_status"),
+                            s.value("outcome", "success"), optional_text(s, "error_type"),
                             optional_number(s, "report_duration_ms"), optional_number(s, "report_billed_ms"),
                             optional_number(s, "report_init_ms"), optional_text(s, "response"));
             insert.run();
@@ -154,17 +169,23 @@ void RunStore::finish_run(std::int64_t run, const json& fields) {
     const std::int64_t count = invocation_count(run);
     db_.exec("BEGIN IMMEDIATE");
     try {
-        db_.prepare("UPDATE runs SET status = ?2, headline = ?3, result = ?4, message = ?5, invocations = ?6, "
-                    "ended_at_ms = ?7 WHERE id = ?1")
+        db_.prepare(
+               "UPDATE runs SET status = ?2, headline = ?3, result = ?4, message = ?5, invocations = ?6, "
+               "ended_at_ms = ?7 WHERE id = ?1")
             .bind_all(run, fields.value("status", "complete"), optional_text(fields, "headline"),
-                      fields.contains("result") && !fields["result"].is_null() ? std::optional(fields["result"].dump()) : std::nullopt,
+                      fields.contains("result") && !fields["result"].is_null() ? std::optional(fields["result"].dump())
+                                                                               : std::nullopt,
                       optional_text(fields, "message"), count, now_ms())
             .run();
         for (const auto& [name, value] : stats.items()) {
-            db_.prepare("UPDATE variants SET stats = ?3 WHERE run_id = ?1 AND name = ?2").bind_all(run, name, value.dump()).run();
+            db_.prepare("UPDATE variants SET stats = ?3 WHERE run_id = ?1 AND name = ?2")
+                .bind_all(run, name, value.dump())
+                .run();
         }
         // Variants still marked running were cut short.
-        db_.prepare("UPDATE variants SET status = 'incomplete' WHERE run_id = ?1 AND status = 'running'").bind_all(run).run();
+        db_.prepare("UPDATE variants SET status = 'incomplete' WHERE run_id = ?1 AND status = 'running'")
+            .bind_all(run)
+            .run();
         db_.exec("COMMIT");
     } catch (...) {
         db_.exec("ROLLBACK");
@@ -245,7 +266,8 @@ json RunStore::run(std::int64_t id, bool with_stats) {
             // Rows and samples only ever grow: the same counts mean the same statistics.
             const std::pair<std::int64_t, std::int64_t> counts{out["invocations"].get<std::int64_t>(),
                                                                samples.step() ? samples.column_int(0) : 0};
-            if (counts != cached.counts || now_ms() - cached.at_ms > 1000) cached = {now_ms(), counts, compute_stats(id)};
+            if (counts != cached.counts || now_ms() - cached.at_ms > 1000)
+                cached = {now_ms(), counts, compute_stats(id)};
             stats_of = &cached.stats;
         } else {
             live_stats_.erase(id);
@@ -276,7 +298,7 @@ json RunStore::compute_stats(std::int64_t run) {
         while (names.step()) registered[names.column_text(0)] = true;
     }
     for (const auto& [name, unused] : registered) {
-        out[name] = {{"invocations", 0}, {"succeeded", 0}, {"errors", 0}, {"functionErrors", 0}, {"timeouts", 0},
+        out[name] = {{"invocations", 0}, {"succeeded", 0}, {"errors", 0},     {"functionErrors", 0}, {"timeouts", 0},
                      {"rejected", 0},    {"throttles", 0}, {"coldStarts", 0}, {"provisioned", 0}};
     }
 
@@ -332,8 +354,8 @@ json RunStore::compute_stats(std::int64_t run) {
             d.warm.push_back(duration);
         }
     }
-    auto samples = db_.prepare(
-        "SELECT variant, client_ms, outcome, late_ms, response FROM client_samples WHERE run_id = ?1");
+    auto samples =
+        db_.prepare("SELECT variant, client_ms, outcome, late_ms, response FROM client_samples WHERE run_id = ?1");
     samples.bind_all(run);
     while (samples.step()) {
         const std::string name = samples.column_text(0);
@@ -341,8 +363,10 @@ json RunStore::compute_stats(std::int64_t run) {
         Distribution& d = distributions[name];
         ++d.samples;
         const std::string outcome = samples.column_text(2);
-        if (outcome == "network") ++d.network_errors;
-        else if (!samples.column_is_null(1)) d.client.push_back(samples.column_double(1));
+        if (outcome == "network")
+            ++d.network_errors;
+        else if (!samples.column_is_null(1))
+            d.client.push_back(samples.column_double(1));
         if (!samples.column_is_null(3)) d.late.push_back(samples.column_double(3));
         if (!samples.column_is_null(4)) {
             ++d.responses;
@@ -356,10 +380,13 @@ json RunStore::compute_stats(std::int64_t run) {
         s["coldDuration"] = to_json(summarize(std::move(d.cold)));
         s["initDuration"] = to_json(summarize(std::move(d.init)));
         s["clientLatency"] = to_json(summarize(std::move(d.client)));
-        s["client"] = {{"samples", d.samples}, {"networkErrors", d.network_errors}, {"lateness", to_json(summarize(std::move(d.late)))}};
+        s["client"] = {{"samples", d.samples},
+                       {"networkErrors", d.network_errors},
+                       {"lateness", to_json(summarize(std::move(d.late)))}};
         if (d.responses > 0) {
             json fields = json::object();
-            for (const auto& [key, sum_count] : d.response_fields) fields[key] = sum_count.first / static_cast<double>(sum_count.second);
+            for (const auto& [key, sum_count] : d.response_fields)
+                fields[key] = sum_count.first / static_cast<double>(sum_count.second);
             s["responses"] = {{"count", d.responses}, {"fields", fields}};
         }
     }
@@ -369,25 +396,56 @@ json RunStore::compute_stats(std::int64_t run) {
 namespace {
 const std::vector<std::pair<std::string, bool>>& invocation_columns() {
     // name, is text
-    static const std::vector<std::pair<std::string, bool>> columns = {
-        {"id", false},           {"request_id", true},       {"function", true},          {"version", true},
-        {"invocation_type", true}, {"sandbox_id", true},     {"cold", false},             {"status", true},
-        {"error_type", true},    {"start_time_ms", false},   {"end_time_ms", false},      {"init_duration_ms", false},
-        {"duration_ms", false},  {"billed_duration_ms", false}, {"memory_size_mb", false}, {"max_memory_used_mb", false},
-        {"boot_ms", false},      {"code_download_ms", false}, {"vpc_setup_ms", false},    {"cost_usd", false},
-        {"profile", true},       {"architecture", true},     {"runtime_start_ms", false}, {"function_init_ms", false},
-        {"resource_control", true}, {"cpu_limited_by_host", false}, {"provisioned", false}, {"run_id", true},
-        {"variant", true}};
+    static const std::vector<std::pair<std::string, bool>> columns = {{"id", false},
+                                                                      {"request_id", true},
+                                                                      {"function", true},
+                                                                      {"version", true},
+                                                                      {"invocation_type", true},
+                                                                      {"sandbox_id", true},
+                                                                      {"cold", false},
+                                                                      {"status", true},
+                                                                      {"error_type", true},
+                                                                      {"start_time_ms", false},
+                                                                      {"end_time_ms", false},
+                                                                      {"init_duration_ms", false},
+                                                                      {"duration_ms", false},
+                                                                      {"billed_duration_ms", false},
+                                                                      {"memory_size_mb", false},
+                                                                      {"max_memory_used_mb", false},
+                                                                      {"boot_ms", false},
+                                                                      {"code_download_ms", false},
+                                                                      {"vpc_setup_ms", false},
+                                                                      {"cost_usd", false},
+                                                                      {"profile", true},
+                                                                      {"architecture", true},
+                                                                      {"runtime_start_ms", false},
+                                                                      {"function_init_ms", false},
+                                                                      {"resource_control", true},
+                                                                      {"cpu_limited_by_host", false},
+                                                                      {"provisioned", false},
+                                                                      {"run_id", true},
+                                                                      {"variant", true}};
     return columns;
 }
 
 const std::vector<std::pair<std::string, bool>>& sample_columns() {
-    static const std::vector<std::pair<std::string, bool>> columns = {
-        {"id", false},          {"variant", true},      {"repetition", false},        {"seq", false},
-        {"request_id", true},   {"sent_at_ms", false},  {"scheduled_ms", false},      {"late_ms", false},
-        {"client_ms", false},   {"attempts", false},    {"http_status", false},       {"outcome", true},
-        {"error_type", true},   {"report_duration_ms", false}, {"report_billed_ms", false}, {"report_init_ms", false},
-        {"response", true}};
+    static const std::vector<std::pair<std::string, bool>> columns = {{"id", false},
+                                                                      {"variant", true},
+                                                                      {"repetition", false},
+                                                                      {"seq", false},
+                                                                      {"request_id", true},
+                                                                      {"sent_at_ms", false},
+                                                                      {"scheduled_ms", false},
+                                                                      {"late_ms", false},
+                                                                      {"client_ms", false},
+                                                                      {"attempts", false},
+                                                                      {"http_status", false},
+                                                                      {"outcome", true},
+                                                                      {"error_type", true},
+                                                                      {"report_duration_ms", false},
+                                                                      {"report_billed_ms", false},
+                                                                      {"report_init_ms", false},
+                                                                      {"response", true}};
     return columns;
 }
 
@@ -400,8 +458,10 @@ json page(store::Connection& db, const std::string& table, const std::vector<std
     if (variant) sql += " AND variant = ?4";
     sql += " ORDER BY id LIMIT ?3";
     auto stmt = db.prepare(sql);
-    if (run_is_text) stmt.bind(1, run_key);
-    else stmt.bind(1, static_cast<std::int64_t>(std::stoll(run_key)));
+    if (run_is_text)
+        stmt.bind(1, run_key);
+    else
+        stmt.bind(1, static_cast<std::int64_t>(std::stoll(run_key)));
     stmt.bind(2, after).bind(3, static_cast<std::int64_t>(limit));
     if (variant) stmt.bind(4, *variant);
     json rows = json::array();
@@ -410,12 +470,16 @@ json page(store::Connection& db, const std::string& table, const std::vector<std
         for (std::size_t i = 0; i < columns.size(); ++i) {
             const int column = static_cast<int>(i);
             const auto& [name, text] = columns[i];
-            if (stmt.column_is_null(column)) row[name] = nullptr;
-            else if (text) row[name] = stmt.column_text(column);
+            if (stmt.column_is_null(column))
+                row[name] = nullptr;
+            else if (text)
+                row[name] = stmt.column_text(column);
             else {
                 const double value = stmt.column_double(column);
-                if (value == static_cast<double>(static_cast<std::int64_t>(value))) row[name] = static_cast<std::int64_t>(value);
-                else row[name] = value;
+                if (value == static_cast<double>(static_cast<std::int64_t>(value)))
+                    row[name] = static_cast<std::int64_t>(value);
+                else
+                    row[name] = value;
             }
         }
         rows.push_back(std::move(row));
@@ -430,7 +494,8 @@ json RunStore::invocations(std::int64_t run, const std::optional<std::string>& v
     return page(db_, "invocations", invocation_columns(), std::to_string(run), variant, after, limit, true);
 }
 
-json RunStore::samples(std::int64_t run, const std::optional<std::string>& variant, std::int64_t after, std::size_t limit) {
+json RunStore::samples(std::int64_t run, const std::optional<std::string>& variant, std::int64_t after,
+                       std::size_t limit) {
     require_run(run);
     return page(db_, "client_samples", sample_columns(), std::to_string(run), variant, after, limit, false);
 }

@@ -5,11 +5,10 @@
 // Not thread-safe: one RunStore per connection and thread.
 #include <cstdint>
 #include <map>
-#include <utility>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
+#include <utility>
 
 namespace lambdalab::store {
 class Connection;
@@ -18,7 +17,7 @@ class Connection;
 namespace lambdalab::lab {
 
 class RunNotFound : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -31,7 +30,7 @@ struct NewRun {
 };
 
 class RunStore {
-public:
+  public:
     explicit RunStore(store::Connection& db) : db_(db) {}
 
     std::int64_t create_run(const NewRun& run);
@@ -61,7 +60,7 @@ public:
     // Each variant's statistics, computed now (variant name -> JSON; see docs/api.md).
     nlohmann::json compute_stats(std::int64_t run);
 
-private:
+  private:
     void require_run(std::int64_t run);
     store::Connection& db_;
     // A running run's statistics, reused for a second while no row or sample was added: a UI

@@ -29,7 +29,8 @@ constexpr std::size_t kMaxKeptResponse = 4096;
 constexpr std::size_t kUploadBatch = 5000;
 
 std::int64_t epoch_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 // A variant that cannot run here; the message says why.
@@ -40,7 +41,7 @@ struct Skip {
 // Client samples go to the lab API from a thread of their own, in batches, so posting them never
 // slows the load down.
 class Uploader {
-public:
+  public:
     explicit Uploader(std::int64_t run) : run_(run), thread_([this] { loop(); }) {}
     ~Uploader() {
         {
@@ -79,7 +80,7 @@ public:
         return error_;
     }
 
-private:
+  private:
     void loop() {
         std::unique_lock lock(mutex_);
         for (;;) {
@@ -139,9 +140,9 @@ struct VariantState {
     std::string message;
     std::vector<ReportFigures> figures;  // REPORT lines of measured invocations (tail loads)
     bool started = false;
-    long completed = 0;                  // measured invocations completed
-    double load_s = 0;                   // time inside its measured loads
-    json result = json::object();        // stored as the variant's result
+    long completed = 0;            // measured invocations completed
+    double load_s = 0;             // time inside its measured loads
+    json result = json::object();  // stored as the variant's result
 };
 
 std::string region_of(const json& config) {
@@ -165,7 +166,8 @@ std::string architecture_of(const json& config) {
 }
 
 json variables_of(const json& config) {
-    if (config.contains("Environment") && config["Environment"].is_object() && config["Environment"].contains("Variables")) {
+    if (config.contains("Environment") && config["Environment"].is_object() &&
+        config["Environment"].contains("Variables")) {
         return config["Environment"]["Variables"];
     }
     return json::object();
@@ -182,12 +184,12 @@ json vpc_config(bool on) {
 }
 
 class Runner {
-public:
+  public:
     Runner(const Suite& suite, RunnerOptions& options) : suite_(suite), options_(options) {}
 
     RunResult run();
 
-private:
+  private:
     void message(const std::string& text) {
         if (options_.progress) options_.progress->message(text);
     }
@@ -202,8 +204,8 @@ private:
     void warm_up(const Variant& v);
     void measure(const Variant& v, int repetition, const std::string& qualifier);
     void run_job(Job& job, bool measured);
-    void on_result(const Variant& v, int repetition, long seq, const InvocationResult& r, std::optional<double> scheduled,
-                   std::optional<double> late);
+    void on_result(const Variant& v, int repetition, long seq, const InvocationResult& r,
+                   std::optional<double> scheduled, std::optional<double> late);
     void restore();
     void wait_for_rows();
     json analyze();
@@ -302,8 +304,10 @@ void Runner::configure(const Variant& v) {
     const std::optional<int> reserved = v.reserved_concurrency ? v.reserved_concurrency : o.reserved;
     if (client_->get_reserved_concurrency(v.function) != reserved) {
         try {
-            if (reserved) client_->put_reserved_concurrency(v.function, *reserved);
-            else client_->delete_reserved_concurrency(v.function);
+            if (reserved)
+                client_->put_reserved_concurrency(v.function, *reserved);
+            else
+                client_->delete_reserved_concurrency(v.function);
         } catch (const CallError& e) {
             throw Skip{std::string("PutFunctionConcurrency failed: ") + e.what()};
         }
@@ -318,7 +322,8 @@ std::string Runner::setup_provisioned(const Variant& v, std::string& version) {
         client_->set_alias(v.function, kAlias, version);
         client_->put_provisioned(v.function, kAlias, *v.provisioned_concurrency);
     } catch (const CallError& e) {
-        throw Skip{std::string("provisioned concurrency needs PublishVersion, an alias and PutProvisionedConcurrencyConfig; ") +
+        throw Skip{std::string(
+                       "provisioned concurrency needs PublishVersion, an alias and PutProvisionedConcurrencyConfig; ") +
                    "this emulator answered: " + e.what()};
     }
     const auto deadline = SteadyClock::now() + std::chrono::minutes(15);
@@ -336,11 +341,12 @@ std::string Runner::setup_provisioned(const Variant& v, std::string& version) {
 
 void Runner::teardown_provisioned(const Variant& v, const std::string& version) {
     // As Power Tuning's cleaner: missing pieces are fine.
-    for (const auto& step : std::vector<std::function<void()>>{
-             [&] { client_->delete_provisioned(v.function, kAlias); }, [&] { client_->delete_alias(v.function, kAlias); },
-             [&] {
-                 if (!version.empty()) client_->delete_version(v.function, version);
-             }}) {
+    for (const auto& step : std::vector<std::function<void()>>{[&] { client_->delete_provisioned(v.function, kAlias); },
+                                                               [&] { client_->delete_alias(v.function, kAlias); },
+                                                               [&] {
+                                                                   if (!version.empty())
+                                                                       client_->delete_version(v.function, version);
+                                                               }}) {
         try {
             step();
         } catch (const CallError&) {
@@ -354,7 +360,8 @@ void Runner::force_cold(const std::string& function) {
     std::string description = original(function).config.value("Description", "");
     description = description.substr(0, 200) + " [lambdalab cold start " + std::to_string(++cold_counter_) + "]";
     const json answer = client_->update_configuration(function, {{"Description", description}});
-    if (answer.value("State", "Active") == "Pending" || answer.value("LastUpdateStatus", "Successful") == "InProgress") {
+    if (answer.value("State", "Active") == "Pending" ||
+        answer.value("LastUpdateStatus", "Successful") == "InProgress") {
         client_->wait_until_updated(function, std::chrono::minutes(15), &halt_);
     }
 }
@@ -398,8 +405,8 @@ void Runner::warm_up(const Variant& v) {
     run_job(job, false);
 }
 
-void Runner::on_result(const Variant& v, int repetition, long seq, const InvocationResult& r, std::optional<double> scheduled,
-                       std::optional<double> late) {
+void Runner::on_result(const Variant& v, int repetition, long seq, const InvocationResult& r,
+                       std::optional<double> scheduled, std::optional<double> late) {
     answered_ += r.http_status ? r.attempts : r.attempts - 1;
     ++done_;
     ++states_[v.name].completed;
@@ -412,7 +419,7 @@ void Runner::on_result(const Variant& v, int repetition, long seq, const Invocat
         if (!body.is_discarded() && body.is_object()) error_type = body.value("errorType", "");
     }
     if (outcome == "network") error_type = r.network_error;
-    json sample = {{"variant", v.name},       {"repetition", repetition}, {"seq", seq},
+    json sample = {{"variant", v.name},          {"repetition", repetition}, {"seq", seq},
                    {"sent_at_ms", r.sent_at_ms}, {"client_ms", r.client_ms}, {"attempts", r.attempts},
                    {"outcome", outcome}};
     if (!r.request_id.empty()) sample["request_id"] = r.request_id;
@@ -428,7 +435,8 @@ void Runner::on_result(const Variant& v, int repetition, long seq, const Invocat
             sample["report_billed_ms"] = figures.billed_duration_ms;
             if (figures.init_duration_ms > 0) sample["report_init_ms"] = figures.init_duration_ms;
             const auto& allowed = options_.allowed_exceptions;
-            if (outcome == "success" || (outcome == "error" && std::find(allowed.begin(), allowed.end(), error_type) != allowed.end())) {
+            if (outcome == "success" ||
+                (outcome == "error" && std::find(allowed.begin(), allowed.end(), error_type) != allowed.end())) {
                 states_[v.name].figures.push_back(figures);
             }
         }
@@ -439,8 +447,9 @@ void Runner::on_result(const Variant& v, int repetition, long seq, const Invocat
     if (outcome == "error" && options_.stop_on_function_error && fatal_.empty()) {
         const auto& allowed = options_.allowed_exceptions;
         if (std::find(allowed.begin(), allowed.end(), error_type) == allowed.end()) {
-            fatal_ = std::string("Invocation error (running ") + (v.load.concurrency > 1 ? "in parallel" : "in series") +
-                     "): " + r.body.substr(0, 1000) + " with payload " + v.payload_text();
+            fatal_ = std::string("Invocation error (running ") +
+                     (v.load.concurrency > 1 ? "in parallel" : "in series") + "): " + r.body.substr(0, 1000) +
+                     " with payload " + v.payload_text();
             halt_ = true;
         }
     }
@@ -458,20 +467,24 @@ void Runner::measure(const Variant& v, int repetition, const std::string& qualif
         (void)index;
         return InvocationSpec{v.function, qualifier, body, run_key_, v.name, tail};
     };
-    job.on_result = [&](long index, const InvocationResult& r, std::optional<double> scheduled, std::optional<double> late) {
-        on_result(v, repetition, seq_base + index, r, scheduled, late);
-    };
+    job.on_result = [&](long index, const InvocationResult& r, std::optional<double> scheduled,
+                        std::optional<double> late) { on_result(v, repetition, seq_base + index, r, scheduled, late); };
     if (v.warmer) {
         const Original& w = original(v.warmer->function);
         if (!w.exists) throw Skip{"the warmer: " + w.missing};
-        job.periodic = InvocationSpec{v.warmer->function, "",
-                                      json{{"target", v.function}, {"concurrency", v.warmer->concurrency}, {"delay", v.warmer->delay_ms}}.dump(),
-                                      run_key_, v.name + "/warmer", false};
+        job.periodic = InvocationSpec{
+            v.warmer->function,
+            "",
+            json{{"target", v.function}, {"concurrency", v.warmer->concurrency}, {"delay", v.warmer->delay_ms}}.dump(),
+            run_key_,
+            v.name + "/warmer",
+            false};
         job.periodic_interval_s = v.warmer->interval_s;
         job.on_periodic = [&](const InvocationResult& r) { answered_ += r.http_status ? 1 : 0; };
     }
     if (v.load.kind == Load::Kind::open) {
-        job.schedule_ms = arrival_schedule(v.load.phases, v.load.arrivals, v.load.seed + static_cast<std::uint64_t>(repetition));
+        job.schedule_ms =
+            arrival_schedule(v.load.phases, v.load.arrivals, v.load.seed + static_cast<std::uint64_t>(repetition));
         job.max_in_flight = v.load.max_in_flight;
         run_job(job, true);
         return;
@@ -519,13 +532,18 @@ void Runner::restore() {
             for (const char* key : {"MemorySize", "Description"}) {
                 if (o.config.contains(key) && current.value(key, json()) != o.config[key]) changes[key] = o.config[key];
             }
-            if (architecture_of(current) != architecture_of(o.config)) changes["Architectures"] = json::array({architecture_of(o.config)});
-            if (variables_of(current) != variables_of(o.config)) changes["Environment"] = {{"Variables", variables_of(o.config)}};
-            if (has_vpc(current) != has_vpc(o.config)) changes["VpcConfig"] = has_vpc(o.config) ? o.config["VpcConfig"] : vpc_config(false);
+            if (architecture_of(current) != architecture_of(o.config))
+                changes["Architectures"] = json::array({architecture_of(o.config)});
+            if (variables_of(current) != variables_of(o.config))
+                changes["Environment"] = {{"Variables", variables_of(o.config)}};
+            if (has_vpc(current) != has_vpc(o.config))
+                changes["VpcConfig"] = has_vpc(o.config) ? o.config["VpcConfig"] : vpc_config(false);
             if (!changes.empty()) client_->update_configuration(function, changes);
             if (client_->get_reserved_concurrency(function) != o.reserved) {
-                if (o.reserved) client_->put_reserved_concurrency(function, *o.reserved);
-                else client_->delete_reserved_concurrency(function);
+                if (o.reserved)
+                    client_->put_reserved_concurrency(function, *o.reserved);
+                else
+                    client_->delete_reserved_concurrency(function);
             }
         } catch (const std::exception& e) {
             message("could not restore " + function + "'s configuration: " + e.what());
@@ -575,7 +593,8 @@ json Runner::analyze() {
             const VariantState& state = states_[v->name];
             if (state.figures.empty()) continue;
             const std::string architecture = v->architecture.value_or(o.exists ? architecture_of(o.config) : "x86_64");
-            const ExecutorStats stats = executor_stats(*v->memory, state.figures, base_cost(input.region, architecture), discard);
+            const ExecutorStats stats =
+                executor_stats(*v->memory, state.figures, base_cost(input.region, architecture), discard);
             input.stats.push_back(stats);
             json& out = states_[v->name].result;
             out["value"] = stats.value;
@@ -597,7 +616,10 @@ json Runner::analyze() {
 RunResult Runner::run() {
     started_ = SteadyClock::now();
     connect(options_.endpoint);
-    json create = {{"name", suite_.name}, {"kind", options_.kind}, {"suite", suite_.source}, {"endpoint", endpoint_},
+    json create = {{"name", suite_.name},
+                   {"kind", options_.kind},
+                   {"suite", suite_.source},
+                   {"endpoint", endpoint_},
                    {"environment", options_.environment}};
     run_id_ = client_->create_run(create);
     run_key_ = std::to_string(run_id_);
@@ -618,7 +640,9 @@ RunResult Runner::run() {
             VariantState& state = states_[v.name];
             if (state.status == "skipped" || state.status == "failed") continue;
             current_variant_ = v.name;
-            label_ = (suite_.repetitions > 1 ? "rep " + std::to_string(repetition + 1) + "/" + std::to_string(suite_.repetitions) + " " : "") +
+            label_ = (suite_.repetitions > 1
+                          ? "rep " + std::to_string(repetition + 1) + "/" + std::to_string(suite_.repetitions) + " "
+                          : "") +
                      std::to_string(i + 1) + "/" + std::to_string(suite_.variants.size()) + " " + v.name;
             std::string version;
             bool provisioned = false;
@@ -661,7 +685,8 @@ RunResult Runner::run() {
     RunResult out;
     out.run_id = run_id_;
     uploader_->flush();
-    if (const std::string error = uploader_->error(); !error.empty()) message("warning: some client samples were not stored: " + error);
+    if (const std::string error = uploader_->error(); !error.empty())
+        message("warning: some client samples were not stored: " + error);
     for (auto& [name, state] : states_) {
         if (state.completed == 0) continue;
         state.result["measured"] = state.completed;

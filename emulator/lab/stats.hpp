@@ -2,9 +2,8 @@
 // Descriptive statistics of a variant's samples (pure): percentiles, summaries, and Power Tuning's
 // trimmed mean (reference/perf-model.md §2.3).
 #include <cstddef>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 namespace lambdalab::lab {
 

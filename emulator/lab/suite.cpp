@@ -18,16 +18,26 @@ namespace {
 // The fields a variant may set; at the top of the suite they are the defaults of every variant, and
 // "matrix" may list values for any of them.
 const std::vector<std::string>& variant_keys() {
-    static const std::vector<std::string> keys = {
-        "function", "payload", "load", "start", "warmup", "memory", "architecture", "environment", "vpc",
-        "reservedConcurrency", "provisionedConcurrency", "warmer", "profile"};
+    static const std::vector<std::string> keys = {"function",
+                                                  "payload",
+                                                  "load",
+                                                  "start",
+                                                  "warmup",
+                                                  "memory",
+                                                  "architecture",
+                                                  "environment",
+                                                  "vpc",
+                                                  "reservedConcurrency",
+                                                  "provisionedConcurrency",
+                                                  "warmer",
+                                                  "profile"};
     return keys;
 }
 
 const std::vector<std::string>& suite_keys() {
-    static const std::vector<std::string> keys = {"$schema", "name", "description", "functionsFile", "functions",
-                                                  "emulator", "repetitions", "variants", "matrix", "analysis",
-                                                  "headline"};
+    static const std::vector<std::string> keys = {"$schema",   "name",     "description", "functionsFile",
+                                                  "functions", "emulator", "repetitions", "variants",
+                                                  "matrix",    "analysis", "headline"};
     return keys;
 }
 
@@ -41,7 +51,9 @@ std::string join(const std::vector<std::string>& list) {
     return out;
 }
 
-[[noreturn]] void fail(const std::string& path, const std::string& message) { throw SuiteError(path, message); }
+[[noreturn]] void fail(const std::string& path, const std::string& message) {
+    throw SuiteError(path, message);
+}
 
 void only_keys(const json& object, const std::string& path, const std::vector<std::string>& allowed) {
     for (const auto& [key, value] : object.items()) {
@@ -70,14 +82,15 @@ long integer_at(const json& value, const std::string& path, long low, long high)
     const std::string message = "must be an integer between " + std::to_string(low) + " and " + std::to_string(high);
     if (!value.is_number()) fail(path, message);
     const double number = value.get<double>();
-    if (std::floor(number) != number || number < static_cast<double>(low) || number > static_cast<double>(high)) fail(path, message);
+    if (std::floor(number) != number || number < static_cast<double>(low) || number > static_cast<double>(high))
+        fail(path, message);
     return static_cast<long>(number);
 }
 
 double number_at(const json& value, const std::string& path, double low, double high, bool exclusive_low = false) {
     char bounds[96];
-    std::snprintf(bounds, sizeof bounds, "must be a number %s %g and at most %g", exclusive_low ? "above" : "of at least",
-                  low, high);
+    std::snprintf(bounds, sizeof bounds, "must be a number %s %g and at most %g",
+                  exclusive_low ? "above" : "of at least", low, high);
     if (!value.is_number()) fail(path, bounds);
     const double number = value.get<double>();
     if (std::isnan(number) || number > high || number < low || (exclusive_low && number == low)) fail(path, bounds);
@@ -85,7 +98,8 @@ double number_at(const json& value, const std::string& path, double low, double 
 }
 
 std::string one_of(const json& value, const std::string& path, const std::vector<std::string>& choices) {
-    if (!value.is_string() || !contains(choices, value.get<std::string>())) fail(path, "must be one of: " + join(choices));
+    if (!value.is_string() || !contains(choices, value.get<std::string>()))
+        fail(path, "must be one of: " + join(choices));
     return value.get<std::string>();
 }
 
@@ -132,8 +146,9 @@ Phase parse_phase(const json& value, const std::string& path) {
 
 Load parse_load(const json& value, const std::string& path) {
     object_at(value, path);
-    only_keys(value, path, {"num", "concurrency", "parallel", "phases", "arrivals", "maxInFlight", "seed", "retries",
-                            "tail", "keepResponses", "timeout"});
+    only_keys(value, path,
+              {"num", "concurrency", "parallel", "phases", "arrivals", "maxInFlight", "seed", "retries", "tail",
+               "keepResponses", "timeout"});
     Load load;
     const bool closed = value.contains("num");
     const bool open = value.contains("phases");
@@ -147,7 +162,8 @@ Load parse_load(const json& value, const std::string& path) {
         if (value.contains("concurrency") && value.contains("parallel")) {
             fail(path + ".parallel", "give either concurrency or parallel, not both");
         }
-        if (value.contains("concurrency")) load.concurrency = static_cast<int>(integer_at(value["concurrency"], path + ".concurrency", 1, 1000));
+        if (value.contains("concurrency"))
+            load.concurrency = static_cast<int>(integer_at(value["concurrency"], path + ".concurrency", 1, 1000));
         if (value.contains("parallel") && bool_at(value["parallel"], path + ".parallel")) {
             if (load.num > 1000) fail(path + ".num", "parallel sends every invocation at once: at most 1000");
             load.concurrency = static_cast<int>(load.num);
@@ -155,7 +171,8 @@ Load parse_load(const json& value, const std::string& path) {
     } else {
         load.kind = Load::Kind::open;
         for (const char* key : {"concurrency", "parallel"}) {
-            if (value.contains(key)) fail(path + "." + key, "only for a closed loop (num); an open loop has maxInFlight");
+            if (value.contains(key))
+                fail(path + "." + key, "only for a closed loop (num); an open loop has maxInFlight");
         }
         const json& phases = value["phases"];
         if (!phases.is_array() || phases.empty()) fail(path + ".phases", "must be a non-empty array of phases");
@@ -167,15 +184,18 @@ Load parse_load(const json& value, const std::string& path) {
                                 ? ArrivalProcess::poisson
                                 : ArrivalProcess::uniform;
         }
-        if (value.contains("maxInFlight")) load.max_in_flight = static_cast<int>(integer_at(value["maxInFlight"], path + ".maxInFlight", 1, 10000));
-        if (value.contains("seed")) load.seed = static_cast<std::uint64_t>(integer_at(value["seed"], path + ".seed", 0, 1L << 53));
+        if (value.contains("maxInFlight"))
+            load.max_in_flight = static_cast<int>(integer_at(value["maxInFlight"], path + ".maxInFlight", 1, 10000));
+        if (value.contains("seed"))
+            load.seed = static_cast<std::uint64_t>(integer_at(value["seed"], path + ".seed", 0, 1L << 53));
         double expected = 0;
         for (const auto& phase : load.phases) {
             expected += phase.arrival_count ? static_cast<double>(*phase.arrival_count) : expected_arrivals(phase);
         }
         if (expected > 10'000'000) fail(path + ".phases", "more than 10,000,000 arrivals");
     }
-    if (value.contains("retries")) load.retries = static_cast<int>(integer_at(value["retries"], path + ".retries", 0, 50));
+    if (value.contains("retries"))
+        load.retries = static_cast<int>(integer_at(value["retries"], path + ".retries", 0, 50));
     if (value.contains("tail")) load.tail = bool_at(value["tail"], path + ".tail");
     if (value.contains("keepResponses")) load.keep_responses = bool_at(value["keepResponses"], path + ".keepResponses");
     if (value.contains("timeout")) load.timeout_s = number_at(value["timeout"], path + ".timeout", 0, 3600, true);
@@ -192,7 +212,8 @@ Warmup parse_warmup(const json& value, const std::string& path) {
     only_keys(value, path, {"num", "concurrency", "payload"});
     if (!value.contains("num")) fail(path + ".num", "required");
     warmup.num = integer_at(value["num"], path + ".num", 0, 100000);
-    if (value.contains("concurrency")) warmup.concurrency = static_cast<int>(integer_at(value["concurrency"], path + ".concurrency", 1, 1000));
+    if (value.contains("concurrency"))
+        warmup.concurrency = static_cast<int>(integer_at(value["concurrency"], path + ".concurrency", 1, 1000));
     if (value.contains("payload")) warmup.payload = value["payload"];
     return warmup;
 }
@@ -206,9 +227,12 @@ std::optional<Warmer> parse_warmer(const json& value, const std::string& path) {
         warmer.function = string_at(value["function"], path + ".function");
         if (!valid_function_name(warmer.function)) fail(path + ".function", "not a valid function name");
     }
-    if (value.contains("concurrency")) warmer.concurrency = static_cast<int>(integer_at(value["concurrency"], path + ".concurrency", 1, 200));
-    if (value.contains("interval")) warmer.interval_s = number_at(value["interval"], path + ".interval", 0, 86400, true);
-    if (value.contains("delay")) warmer.delay_ms = static_cast<int>(integer_at(value["delay"], path + ".delay", 0, 60000));
+    if (value.contains("concurrency"))
+        warmer.concurrency = static_cast<int>(integer_at(value["concurrency"], path + ".concurrency", 1, 200));
+    if (value.contains("interval"))
+        warmer.interval_s = number_at(value["interval"], path + ".interval", 0, 86400, true);
+    if (value.contains("delay"))
+        warmer.delay_ms = static_cast<int>(integer_at(value["delay"], path + ".delay", 0, 60000));
     return warmer;
 }
 
@@ -248,8 +272,10 @@ void apply_field(Draft& d, const std::string& key, const json& value, const std:
         for (const auto& [name, text] : value.items()) {
             // Lambda's pattern for variable names: [a-zA-Z]([a-zA-Z0-9_])+ (two characters at least).
             if (name.size() < 2 || !std::isalpha(static_cast<unsigned char>(name[0])) ||
-                !std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; })) {
-                fail(path + "." + name, "not a valid environment variable name (Lambda's pattern [a-zA-Z]([a-zA-Z0-9_])+)");
+                !std::all_of(name.begin(), name.end(),
+                             [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; })) {
+                fail(path + "." + name,
+                     "not a valid environment variable name (Lambda's pattern [a-zA-Z]([a-zA-Z0-9_])+)");
             }
             variables[name] = string_at(text, path + "." + name, true);
         }
@@ -284,12 +310,14 @@ std::string name_part(const std::string& key, const json& value, std::size_t ind
 void check_variant(Variant& v, const std::string& path) {
     if (v.function.empty()) fail(path + ".function", "required (in the variant or at the top of the suite)");
     if (v.start == StartMode::cold && v.load.kind == Load::Kind::open) {
-        fail(path + ".start", "cold starts can be forced only with a closed loop (num); an open loop's arrivals cannot wait");
+        fail(path + ".start",
+             "cold starts can be forced only with a closed loop (num); an open loop's arrivals cannot wait");
     }
     if (v.start == StartMode::cold && v.provisioned_concurrency) {
         fail(path + ".start", "provisioned concurrency keeps sandboxes initialized: its invocations cannot be cold");
     }
-    if (v.start == StartMode::cold && v.warmer) fail(path + ".start", "a warmer and forced cold starts contradict each other");
+    if (v.start == StartMode::cold && v.warmer)
+        fail(path + ".start", "a warmer and forced cold starts contradict each other");
     if (v.start == StartMode::warm && !v.warmup) {
         Warmup warmup;
         warmup.num = v.load.kind == Load::Kind::closed ? v.load.concurrency : 1;
@@ -305,9 +333,12 @@ void check_variant(Variant& v, const std::string& path) {
 
 std::string_view to_string(StartMode mode) {
     switch (mode) {
-        case StartMode::any: return "any";
-        case StartMode::cold: return "cold";
-        case StartMode::warm: return "warm";
+        case StartMode::any:
+            return "any";
+        case StartMode::cold:
+            return "cold";
+        case StartMode::warm:
+            return "warm";
     }
     return "any";
 }
@@ -327,8 +358,10 @@ json Variant::config() const {
         for (const auto& p : load.phases) {
             json phase = {{"duration", p.duration_s}};
             if (!p.name.empty()) phase["name"] = p.name;
-            if (p.pause) phase = {{"pause", p.duration_s}};
-            else if (p.arrival_count) phase["arrivalCount"] = *p.arrival_count;
+            if (p.pause)
+                phase = {{"pause", p.duration_s}};
+            else if (p.arrival_count)
+                phase["arrivalCount"] = *p.arrival_count;
             else {
                 phase["arrivalRate"] = p.arrival_rate;
                 if (p.ramp_to) phase["rampTo"] = *p.ramp_to;
@@ -356,8 +389,10 @@ json Variant::config() const {
     if (reserved_concurrency) out["reservedConcurrency"] = *reserved_concurrency;
     if (provisioned_concurrency) out["provisionedConcurrency"] = *provisioned_concurrency;
     if (warmer) {
-        out["warmer"] = {{"function", warmer->function}, {"concurrency", warmer->concurrency},
-                         {"interval", warmer->interval_s}, {"delay", warmer->delay_ms}};
+        out["warmer"] = {{"function", warmer->function},
+                         {"concurrency", warmer->concurrency},
+                         {"interval", warmer->interval_s},
+                         {"delay", warmer->delay_ms}};
     }
     if (!profile.empty()) out["profile"] = profile;
     return out;
@@ -375,7 +410,9 @@ std::string payload_body(const json& payload) {
 }
 }  // namespace
 
-std::string Variant::payload_text() const { return payload_body(payload); }
+std::string Variant::payload_text() const {
+    return payload_body(payload);
+}
 
 std::string Variant::warmup_payload_text() const {
     return warmup && warmup->payload ? payload_body(*warmup->payload) : payload_text();
@@ -405,7 +442,8 @@ Suite parse_suite(const json& document, const fs::path& base) {
     suite.source = document;
     if (!document.contains("name")) fail(root + ".name", "required");
     suite.name = string_at(document["name"], root + ".name");
-    if (document.contains("description")) suite.description = string_at(document["description"], root + ".description", true);
+    if (document.contains("description"))
+        suite.description = string_at(document["description"], root + ".description", true);
 
     if (document.contains("functionsFile")) {
         const fs::path file = string_at(document["functionsFile"], root + ".functionsFile");
@@ -421,7 +459,8 @@ Suite parse_suite(const json& document, const fs::path& base) {
             if (!entry.contains("CodeDirectory")) fail(path + ".CodeDirectory", "required (a directory with the code)");
             const std::string dir = string_at(entry["CodeDirectory"], path + ".CodeDirectory");
             // ${LAMBDALAB_BUILD_DIR} is expanded by the emulator; other relative paths are the suite's.
-            if (!dir.starts_with("${") && !fs::path(dir).is_absolute()) entry["CodeDirectory"] = (base / dir).lexically_normal().string();
+            if (!dir.starts_with("${") && !fs::path(dir).is_absolute())
+                entry["CodeDirectory"] = (base / dir).lexically_normal().string();
             suite.functions.push_back(entry);
         }
     }
@@ -429,20 +468,26 @@ Suite parse_suite(const json& document, const fs::path& base) {
         const std::string path = root + ".emulator";
         const json& e = object_at(document["emulator"], path);
         only_keys(e, path, {"profile", "timeScale", "settings"});
-        if (e.contains("profile")) suite.emulator.profile = one_of(e["profile"], path + ".profile", model::bundled_profile_names());
-        if (e.contains("timeScale")) suite.emulator.time_scale = number_at(e["timeScale"], path + ".timeScale", 0, 1e6, true);
+        if (e.contains("profile"))
+            suite.emulator.profile = one_of(e["profile"], path + ".profile", model::bundled_profile_names());
+        if (e.contains("timeScale"))
+            suite.emulator.time_scale = number_at(e["timeScale"], path + ".timeScale", 0, 1e6, true);
         if (e.contains("settings")) {
             const json& s = e["settings"];
             if (s.is_object()) {
                 for (const auto& [key, value] : s.items()) {
-                    if (value.is_string()) suite.emulator.settings.push_back(key + "=" + value.get<std::string>());
-                    else if (value.is_number() || value.is_boolean()) suite.emulator.settings.push_back(key + "=" + value.dump());
-                    else fail(path + ".settings." + key, "must be a number, a string or true/false");
+                    if (value.is_string())
+                        suite.emulator.settings.push_back(key + "=" + value.get<std::string>());
+                    else if (value.is_number() || value.is_boolean())
+                        suite.emulator.settings.push_back(key + "=" + value.dump());
+                    else
+                        fail(path + ".settings." + key, "must be a number, a string or true/false");
                 }
             } else if (s.is_array()) {
                 for (std::size_t i = 0; i < s.size(); ++i) {
                     const std::string text = string_at(s[i], path + ".settings[" + std::to_string(i) + "]");
-                    if (text.find('=') == std::string::npos) fail(path + ".settings[" + std::to_string(i) + "]", "must be KEY=VALUE");
+                    if (text.find('=') == std::string::npos)
+                        fail(path + ".settings[" + std::to_string(i) + "]", "must be KEY=VALUE");
                     suite.emulator.settings.push_back(text);
                 }
             } else {
@@ -450,7 +495,8 @@ Suite parse_suite(const json& document, const fs::path& base) {
             }
         }
     }
-    if (document.contains("repetitions")) suite.repetitions = static_cast<int>(integer_at(document["repetitions"], root + ".repetitions", 1, 1000));
+    if (document.contains("repetitions"))
+        suite.repetitions = static_cast<int>(integer_at(document["repetitions"], root + ".repetitions", 1, 1000));
 
     // Defaults: the variant fields at the top.
     Draft defaults;
@@ -466,10 +512,12 @@ Suite parse_suite(const json& document, const fs::path& base) {
         const json& matrix = object_at(document["matrix"], path);
         if (matrix.empty()) fail(path, "must list at least one field");
         for (const auto& [key, values] : matrix.items()) {
-            if (!contains(variant_keys(), key)) fail(path + "." + key, "not a variant field (one of: " + join(variant_keys()) + ")");
+            if (!contains(variant_keys(), key))
+                fail(path + "." + key, "not a variant field (one of: " + join(variant_keys()) + ")");
             if (!values.is_array() || values.empty()) fail(path + "." + key, "must be a non-empty array of values");
             Draft probe;
-            for (std::size_t i = 0; i < values.size(); ++i) apply_field(probe, key, values[i], path + "." + key + "[" + std::to_string(i) + "]");
+            for (std::size_t i = 0; i < values.size(); ++i)
+                apply_field(probe, key, values[i], path + "." + key + "[" + std::to_string(i) + "]");
             matrix_keys.push_back(key);
             std::vector<std::vector<std::pair<std::string, std::size_t>>> next;
             for (const auto& combination : combinations) {
@@ -522,11 +570,17 @@ Suite parse_suite(const json& document, const fs::path& base) {
             // A name from values may hold characters a name may not: keep what is allowed.
             if (!entry.contains("name")) {
                 std::string cleaned;
-                for (const char c : name) cleaned += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '+') ? c : '_';
+                for (const char c : name)
+                    cleaned +=
+                        (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '+')
+                            ? c
+                            : '_';
                 name = cleaned.substr(0, 64);
             }
             if (!valid_variant_name(name)) {
-                fail(path + ".name", "'" + name + "' is not a valid variant name (letters, digits, - _ . +; at most 64; starting with a letter or digit)");
+                fail(path + ".name", "'" + name +
+                                         "' is not a valid variant name (letters, digits, - _ . +; at most 64; "
+                                         "starting with a letter or digit)");
             }
             if (!names.insert(name).second) fail(path + ".name", "duplicate variant name '" + name + "'");
             draft.variant.name = name;
@@ -544,15 +598,20 @@ Suite parse_suite(const json& document, const fs::path& base) {
             const json& pt = object_at(analysis["powerTuning"], pt_path);
             only_keys(pt, pt_path, {"strategy", "balancedWeight", "discardTopBottom"});
             PowerTuningAnalysis out;
-            if (pt.contains("strategy")) out.strategy = *parse_strategy(one_of(pt["strategy"], pt_path + ".strategy", {"cost", "speed", "balanced"}));
-            if (pt.contains("balancedWeight")) out.balanced_weight = number_at(pt["balancedWeight"], pt_path + ".balancedWeight", 0, 1);
-            if (pt.contains("discardTopBottom")) out.discard_top_bottom = number_at(pt["discardTopBottom"], pt_path + ".discardTopBottom", 0, 0.4);
+            if (pt.contains("strategy"))
+                out.strategy =
+                    *parse_strategy(one_of(pt["strategy"], pt_path + ".strategy", {"cost", "speed", "balanced"}));
+            if (pt.contains("balancedWeight"))
+                out.balanced_weight = number_at(pt["balancedWeight"], pt_path + ".balancedWeight", 0, 1);
+            if (pt.contains("discardTopBottom"))
+                out.discard_top_bottom = number_at(pt["discardTopBottom"], pt_path + ".discardTopBottom", 0, 0.4);
             std::map<std::string, std::set<int>> powers;
             for (std::size_t i = 0; i < suite.variants.size(); ++i) {
                 Variant& v = suite.variants[i];
                 const std::string where = pt_path + " (variant '" + v.name + "')";
                 if (!v.memory) fail(where, "every variant of a power tuning needs a memory size");
-                if (v.load.kind != Load::Kind::closed) fail(where, "power tuning runs num invocations (a closed loop), not phases");
+                if (v.load.kind != Load::Kind::closed)
+                    fail(where, "power tuning runs num invocations (a closed loop), not phases");
                 if (v.load.num < 5) fail(where, "power tuning needs num >= 5 (as its Initializer requires)");
                 if (!powers[v.function].insert(*v.memory).second) {
                     fail(where, "two variants tune " + v.function + " at " + std::to_string(*v.memory) + " MB");

@@ -8,12 +8,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "lab/arrivals.hpp"
 #include "lab/power_tuning.hpp"
@@ -22,12 +21,12 @@ namespace lambdalab::lab {
 
 // A suite that cannot run; `path` names the field, what() is "path: message".
 class SuiteError : public std::invalid_argument {
-public:
+  public:
     SuiteError(std::string path, const std::string& message)
         : std::invalid_argument(path + ": " + message), path_(std::move(path)) {}
     const std::string& path() const { return path_; }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -43,10 +42,10 @@ struct Load {
     int max_in_flight = 256;
     std::uint64_t seed = 1;
     // both
-    int retries = 0;             // resend a throttled (429) invocation up to this many times, with backoff
-    bool tail = false;           // X-Amz-Log-Type: Tail, to keep each REPORT line's figures
-    bool keep_responses = false; // keep each response body (first 4 KB)
-    double timeout_s = 960;      // client-side limit per invocation
+    int retries = 0;              // resend a throttled (429) invocation up to this many times, with backoff
+    bool tail = false;            // X-Amz-Log-Type: Tail, to keep each REPORT line's figures
+    bool keep_responses = false;  // keep each response body (first 4 KB)
+    double timeout_s = 960;       // client-side limit per invocation
 
     // How many invocations the load sends (open loops: the arrivals scheduled for that repetition,
     // whose seed is seed + repetition).
@@ -81,9 +80,9 @@ struct Variant {
     nlohmann::json payload = nlohmann::json::object();
     Load load;
     StartMode start = StartMode::any;
-    std::optional<Warmup> warmup;               // set for start=warm unless given
-    std::optional<int> memory;                  // MB
-    std::optional<std::string> architecture;    // x86_64 or arm64
+    std::optional<Warmup> warmup;                                   // set for start=warm unless given
+    std::optional<int> memory;                                      // MB
+    std::optional<std::string> architecture;                        // x86_64 or arm64
     std::optional<std::map<std::string, std::string>> environment;  // merged over the function's own
     std::optional<bool> vpc;
     std::optional<int> reserved_concurrency;
@@ -113,15 +112,15 @@ struct EmulatorSettings {
 struct Suite {
     std::string name;
     std::string description;
-    std::filesystem::path file;            // where it was read from (empty when built in code)
-    std::filesystem::path functions_file;  // resolved functionsFile, if any
+    std::filesystem::path file;                          // where it was read from (empty when built in code)
+    std::filesystem::path functions_file;                // resolved functionsFile, if any
     nlohmann::json functions = nlohmann::json::array();  // inline declarations, CodeDirectory resolved
     EmulatorSettings emulator;
     int repetitions = 1;
     std::vector<Variant> variants;
     std::optional<PowerTuningAnalysis> power_tuning;
-    std::string headline;  // a template (lab/headline.hpp)
-    nlohmann::json source; // the suite as written
+    std::string headline;   // a template (lab/headline.hpp)
+    nlohmann::json source;  // the suite as written
 
     long planned_invocations() const;  // measured invocations over all variants and repetitions
     bool only_cold_starts() const;     // every variant forces cold starts

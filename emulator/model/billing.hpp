@@ -12,8 +12,8 @@ std::optional<Architecture> parse_architecture(std::string_view name);
 std::string_view to_string(Architecture arch);
 
 struct BillingSettings {
-    int granularity_ms = 1;        // 100 before Dec 2020
-    bool bill_init = true;         // since 2025-08-01 INIT is billed for every runtime
+    int granularity_ms = 1;  // 100 before Dec 2020
+    bool bill_init = true;   // since 2025-08-01 INIT is billed for every runtime
     double price_per_gb_second_x86 = 0.0000166667;
     double price_per_gb_second_arm = 0.0000133334;
     double price_per_request = 0.0000002;

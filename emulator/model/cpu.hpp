@@ -19,9 +19,9 @@ double vcpu_share(int memory_mb, const CpuSettings& settings);
 int visible_vcpus(int memory_mb);
 
 struct CpuLimit {
-    long quota_us = 0;   // CFS quota per period, in host-core microseconds
-    long period_us = 0;  // CFS period
-    int cpus = 0;        // cores to expose, capped by the host's
+    long quota_us = 0;            // CFS quota per period, in host-core microseconds
+    long period_us = 0;           // CFS period
+    int cpus = 0;                 // cores to expose, capped by the host's
     bool host_too_small = false;  // the host has fewer cores than the vCPUs asked for
 };
 

@@ -26,14 +26,14 @@ void Fleet::set_policy(const std::string& function, FunctionPolicy policy) {
     auto it = functions_.find(function);
     if (it == functions_.end()) {
         it = functions_
-                 .emplace(function, FunctionEntry{.policy = {},
-                                                  .generations = {},
-                                                  .provisioned = {},
-                                                  .in_flight = 0,
-                                                  .scaling = TokenBucket(profile_.scaling.bucket_capacity,
-                                                                         profile_.scaling.refill_per_second,
-                                                                         clock_.now()),
-                                                  .idle = {}})
+                 .emplace(function,
+                          FunctionEntry{.policy = {},
+                                        .generations = {},
+                                        .provisioned = {},
+                                        .in_flight = 0,
+                                        .scaling = TokenBucket(profile_.scaling.bucket_capacity,
+                                                               profile_.scaling.refill_per_second, clock_.now()),
+                                        .idle = {}})
                  .first;
     }
     it->second.policy = policy;
@@ -170,10 +170,12 @@ bool Fleet::scaling_allows(FunctionEntry& fn) {
 
 Placement Fleet::place(const std::string& function, const std::string& version) {
     FunctionEntry& fn = functions_.at(function);
-    if (auto reason = concurrency_check(fn)) return {.kind = Placement::Kind::throttled, .sandbox = 0, .reason = *reason};
+    if (auto reason = concurrency_check(fn))
+        return {.kind = Placement::Kind::throttled, .sandbox = 0, .reason = *reason};
 
     Placement placement;
     std::optional<SandboxId> idle;
+    // Every provisioned sandbox has a target: set_provisioned turns the surplus into on-demand ones.
     if (!fn.provisioned.empty()) idle = take_idle(fn, version, /*provisioned=*/true);
     if (!idle) idle = take_idle(fn, version, false);
     if (idle) {
@@ -241,8 +243,6 @@ bool Fleet::finish(SandboxId id) {
     }
     sandbox.state = SandboxState::idle;
     sandbox.counted = false;
-    // A provisioned sandbox whose configuration was deleted while it worked carries on as an on-demand one.
-    if (sandbox.provisioned && !fn->second.provisioned.contains(sandbox.version)) sandbox.provisioned = false;
     // Provisioned sandboxes stay initialized however long they idle.
     sandbox.idle_until = sandbox.provisioned ? Time::max() : idle_deadline();
     fn->second.idle.push_back(id);
@@ -266,12 +266,14 @@ Provisioning Fleet::set_provisioned(const std::string& function, const std::stri
     }
     std::vector<SandboxId> existing;
     for (const auto& [id, s] : sandboxes_) {
-        if (s.function == function && s.version == version && s.provisioned && s.generation == generation(fn, version)) {
+        if (s.function == function && s.version == version && s.provisioned &&
+            s.generation == generation(fn, version)) {
             existing.push_back(id);
         }
     }
     Provisioning plan;
-    for (int i = static_cast<int>(existing.size()); i < count; ++i) plan.create.push_back(add_sandbox(fn, function, version, true));
+    for (int i = static_cast<int>(existing.size()); i < count; ++i)
+        plan.create.push_back(add_sandbox(fn, function, version, true));
     // Surplus: idle ones stop now; busy ones become on-demand sandboxes and age out as such.
     for (std::size_t i = static_cast<std::size_t>(std::max(0, count)); i < existing.size(); ++i) {
         SandboxEntry& s = sandboxes_.at(existing[i]);
@@ -356,8 +358,8 @@ int Fleet::concurrency(const std::string& function) const {
 }
 
 std::size_t Fleet::sandbox_count(const std::string& function) const {
-    return static_cast<std::size_t>(std::count_if(sandboxes_.begin(), sandboxes_.end(),
-                                                  [&](const auto& entry) { return entry.second.function == function; }));
+    return static_cast<std::size_t>(std::count_if(
+        sandboxes_.begin(), sandboxes_.end(), [&](const auto& entry) { return entry.second.function == function; }));
 }
 
 bool Fleet::is_provisioned(SandboxId id) const {

@@ -50,7 +50,7 @@ struct FunctionPolicy {
 };
 
 class Fleet {
-public:
+  public:
     Fleet(const Clock& clock, const Profile& profile, std::uint64_t seed = 42);
 
     // Declares a function or updates its limits.
@@ -98,7 +98,7 @@ public:
     bool can_reserve(const std::string& function, int concurrency) const;
     int unreserved_limit() const;
 
-private:
+  private:
     struct SandboxEntry {
         std::string function;
         std::string version;
@@ -122,7 +122,8 @@ private:
     std::optional<SandboxId> take_idle(FunctionEntry& fn, const std::string& version, bool provisioned);
     std::uint64_t generation(const FunctionEntry& fn, const std::string& version) const;
     bool scaling_allows(FunctionEntry& fn);
-    SandboxId add_sandbox(const FunctionEntry& fn, const std::string& function, const std::string& version, bool provisioned);
+    SandboxId add_sandbox(const FunctionEntry& fn, const std::string& function, const std::string& version,
+                          bool provisioned);
     Time idle_deadline();
     Time end_of_life(const SandboxEntry& sandbox) const;
     bool past_max_lifetime(const SandboxEntry& sandbox) const;

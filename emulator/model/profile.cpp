@@ -34,6 +34,8 @@ std::optional<Profile> bundled_profile(std::string_view name) {
     return std::nullopt;
 }
 
-std::vector<std::string> bundled_profile_names() { return {"aws-2026", "aws-2018-vpc", "none"}; }
+std::vector<std::string> bundled_profile_names() {
+    return {"aws-2026", "aws-2018-vpc", "none"};
+}
 
 }  // namespace lambdalab::model

@@ -36,8 +36,8 @@ struct ColdStartSettings {
     Duration sandbox_boot = std::chrono::milliseconds(125);  // not part of Init Duration
     double download_ms_per_mb = 48.0;                        // Node.js measurement, above the free size
     double download_free_mb = 4.0;
-    Duration init_limit = std::chrono::seconds(10);          // on-demand INIT budget
-    bool boost_on_demand_init = true;                        // on-demand INIT runs with >= 1 vCPU
+    Duration init_limit = std::chrono::seconds(10);  // on-demand INIT budget
+    bool boost_on_demand_init = true;                // on-demand INIT runs with >= 1 vCPU
 };
 
 struct VpcSettings {

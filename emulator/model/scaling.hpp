@@ -17,12 +17,12 @@ struct ScalingSettings {
 
 // A continuously refilled token bucket that starts full.
 class TokenBucket {
-public:
+  public:
     TokenBucket(double capacity, double refill_per_second, Time start);
     bool try_take(Time now);
     double available(Time now);
 
-private:
+  private:
     void refill(Time now);
     double capacity_;
     double refill_per_second_;
@@ -33,13 +33,13 @@ private:
 // The pre-2023 model: concurrency may jump to the burst at once, then grow by a step per minute
 // while demand keeps it at the ceiling. The ceiling never falls below current concurrency.
 class BurstLimit {
-public:
+  public:
     BurstLimit(int burst, int increase_per_minute);
     // May concurrency grow to `wanted` now? Grows the ceiling as time passes under pressure.
     bool allows(int wanted, Time now);
     int ceiling() const { return ceiling_; }
 
-private:
+  private:
     int increase_per_minute_;
     int ceiling_;
     bool saturated_ = false;

@@ -15,10 +15,11 @@ std::string network_key(std::vector<std::string> subnets, std::vector<std::strin
 }
 
 std::optional<VpcNetworks::Attachment> VpcNetworks::attach(const std::string& function, const std::string& key,
-                                                          int subnet_count, int memory_mb) {
+                                                           int subnet_count, int memory_mb) {
     const int capacity_mb = static_cast<int>(settings_.legacy_gb_per_eni * 1024);
     for (auto& [id, worker] : workers_) {
-        if (worker.function == function && worker.key == key && worker.used_mb + memory_mb <= std::max(capacity_mb, memory_mb)) {
+        if (worker.function == function && worker.key == key &&
+            worker.used_mb + memory_mb <= std::max(capacity_mb, memory_mb)) {
             worker.used_mb += memory_mb;
             return Attachment{id, false};
         }
@@ -37,7 +38,8 @@ void VpcNetworks::detach(std::uint64_t worker, int memory_mb) {
 }
 
 int VpcNetworks::enis(const std::string& key) const {
-    return static_cast<int>(std::count_if(workers_.begin(), workers_.end(), [&](const auto& w) { return w.second.key == key; }));
+    return static_cast<int>(
+        std::count_if(workers_.begin(), workers_.end(), [&](const auto& w) { return w.second.key == key; }));
 }
 
 int VpcNetworks::free_ips(const std::string& key, int subnet_count) const {

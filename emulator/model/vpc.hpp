@@ -21,7 +21,7 @@ namespace lambdalab::model {
 std::string network_key(std::vector<std::string> subnets, std::vector<std::string> security_groups);
 
 class VpcNetworks {
-public:
+  public:
     explicit VpcNetworks(const VpcSettings& settings) : settings_(settings) {}
 
     // Hyperplane: whether the combination's ENI exists; a new one must be created (and the function
@@ -35,14 +35,15 @@ public:
     };
     // Legacy: places a sandbox of `memory_mb` on a worker of the function in the subnets (first fit);
     // nullopt when a new worker is needed and the subnets have no free IP.
-    std::optional<Attachment> attach(const std::string& function, const std::string& key, int subnet_count, int memory_mb);
+    std::optional<Attachment> attach(const std::string& function, const std::string& key, int subnet_count,
+                                     int memory_mb);
     // The sandbox is gone; an empty worker gives its ENI and IP back.
     void detach(std::uint64_t worker, int memory_mb);
 
     int enis(const std::string& key) const;
     int free_ips(const std::string& key, int subnet_count) const;
 
-private:
+  private:
     struct Worker {
         std::string function;
         std::string key;

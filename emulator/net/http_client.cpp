@@ -1,9 +1,5 @@
 #include "net/http_client.hpp"
 
-#include <cctype>
-#include <cstdio>
-#include <stdexcept>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,6 +7,9 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cctype>
+#include <cstdio>
+#include <stdexcept>
 
 namespace lambdalab::net {
 
@@ -107,6 +106,8 @@ Response HttpClient::post(const std::string& target, std::string body, const std
     return send(std::move(request));
 }
 
-Response HttpClient::get(const std::string& target) { return send(Request{http::verb::get, target, 11}); }
+Response HttpClient::get(const std::string& target) {
+    return send(Request{http::verb::get, target, 11});
+}
 
 }  // namespace lambdalab::net

@@ -21,7 +21,7 @@ Url parse_url(const std::string& url);
 std::string percent_encode(std::string_view text);
 
 class HttpClient {
-public:
+  public:
     explicit HttpClient(const std::string& host, const std::string& port);
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
@@ -33,7 +33,7 @@ public:
     Response post(const std::string& target, std::string body, const std::string& content_type = "application/json");
     Response get(const std::string& target);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

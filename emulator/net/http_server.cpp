@@ -1,7 +1,5 @@
 #include "net/http_server.hpp"
 
-#include <unordered_set>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -10,6 +8,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <unordered_set>
 
 namespace lambdalab::net {
 
@@ -42,7 +41,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 namespace detail {
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
         : stream_(std::move(socket)), server_(std::move(server)) {
         server_->sessions.insert(this);
@@ -65,14 +64,13 @@ public:
         response.keep_alive(keep_alive_ && !close_after);
         if (!response.has_content_length() && !response.chunked()) response.prepare_payload();
         auto shared = std::make_shared<Response>(std::move(response));
-        http::async_write(stream_, *shared,
-                          [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
-                              if (ec || !shared->keep_alive()) return self->close();
-                              self->read_header();
-                          });
+        http::async_write(stream_, *shared, [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
+            if (ec || !shared->keep_alive()) return self->close();
+            self->read_header();
+        });
     }
 
-private:
+  private:
     void arm_timer() {
         if (server_->options.idle_timeout)
             stream_.expires_after(*server_->options.idle_timeout);
@@ -87,10 +85,9 @@ private:
         // real limit depends on that header: no limit until on_header() sets it.
         parser_->body_limit(boost::none);
         arm_timer();
-        http::async_read_header(stream_, buffer_, *parser_,
-                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                                    self->on_header(ec);
-                                });
+        http::async_read_header(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
     }
 
     void on_header(beast::error_code ec) {
@@ -112,19 +109,19 @@ private:
             // Answer early instead of inviting a body we would refuse.
             if (declared && *declared > limit_) return send(too_large(header, *declared), true);
             auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-            return http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code e, std::size_t) {
-                if (e) return self->close();
-                self->read_body();
-            });
+            return http::async_write(stream_, *cont,
+                                     [self = shared_from_this(), cont](beast::error_code e, std::size_t) {
+                                         if (e) return self->close();
+                                         self->read_body();
+                                     });
         }
         read_body();
     }
 
     void read_body() {
         arm_timer();
-        http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            self->on_body(ec);
-        });
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
     }
 
     void on_body(beast::error_code ec) {
@@ -203,7 +200,8 @@ void HttpServer::Impl::accept() {
             std::make_shared<detail::Session>(std::move(socket), self)->start();
         } else if (ec == asio::error::no_descriptors) {
             // Out of file descriptors: back off instead of spinning; existing connections go on.
-            auto timer = std::make_shared<asio::steady_timer>(self->acceptor.get_executor(), std::chrono::milliseconds(50));
+            auto timer =
+                std::make_shared<asio::steady_timer>(self->acceptor.get_executor(), std::chrono::milliseconds(50));
             return timer->async_wait([self, timer](beast::error_code) {
                 if (!self->closed) self->accept();
             });
@@ -224,14 +222,18 @@ HttpServer::HttpServer(asio::io_context& io, const std::string& host, std::uint1
     impl_->accept();
 }
 
-HttpServer::~HttpServer() { close(); }
+HttpServer::~HttpServer() {
+    close();
+}
 
 void HttpServer::stop_accepting() {
     beast::error_code ec;
     impl_->acceptor.close(ec);
 }
 
-std::uint16_t HttpServer::port() const { return impl_->port; }
+std::uint16_t HttpServer::port() const {
+    return impl_->port;
+}
 
 void HttpServer::close() {
     if (impl_->closed) return;

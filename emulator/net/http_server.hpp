@@ -3,14 +3,13 @@
 // keep-alive, Expect: 100-continue, size limits with early answers, and *deferred* responses:
 // a handler may answer later (a Runtime API /next that blocks until an event arrives, an Invoke
 // that waits for its function). Everything runs on the io_context's thread.
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
 
 #include "net/http_types.hpp"
 
@@ -23,7 +22,7 @@ class Session;
 // Completes exactly one request. Move-only; if it is dropped unanswered, the client gets a 500
 // rather than a hung connection.
 class Responder {
-public:
+  public:
     Responder() = default;
     explicit Responder(std::shared_ptr<detail::Session> session);
     Responder(Responder&&) noexcept = default;
@@ -35,7 +34,7 @@ public:
     void operator()(Response&& response);
     explicit operator bool() const { return session_ != nullptr; }
 
-private:
+  private:
     std::shared_ptr<detail::Session> session_;
 };
 
@@ -60,7 +59,7 @@ struct ServerOptions {
 };
 
 class HttpServer {
-public:
+  public:
     // Binds and starts accepting. Port 0 picks a free port (see port()). Throws on bind failure.
     HttpServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port, ServerOptions options,
                Handler handler);
@@ -76,7 +75,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     std::shared_ptr<Impl> impl_;
 };
 

@@ -1,14 +1,14 @@
 #include "sandbox/cgroup_files.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-
-#include <fcntl.h>
-#include <signal.h>
-#include <unistd.h>
 
 namespace lambdalab::sandbox {
 
@@ -52,7 +52,9 @@ KeptFile::KeptFile(const fs::path& file) : fd_(::open(file.c_str(), O_RDONLY | O
 KeptFile::~KeptFile() {
     if (fd_ >= 0) ::close(fd_);
 }
-KeptFile::KeptFile(KeptFile&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+KeptFile::KeptFile(KeptFile&& other) noexcept : fd_(other.fd_) {
+    other.fd_ = -1;
+}
 KeptFile& KeptFile::operator=(KeptFile&& other) noexcept {
     if (this != &other) {
         if (fd_ >= 0) ::close(fd_);

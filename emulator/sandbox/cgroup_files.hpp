@@ -17,7 +17,7 @@ std::optional<std::int64_t> read_keyed(const std::filesystem::path& file, const 
 
 // A control file kept open and re-read with pread (peak memory is read after every invocation).
 class KeptFile {
-public:
+  public:
     KeptFile() = default;
     explicit KeptFile(const std::filesystem::path& file);
     ~KeptFile();
@@ -30,7 +30,7 @@ public:
     std::string read() const;
     std::optional<std::int64_t> read_integer() const;
 
-private:
+  private:
     int fd_ = -1;
 };
 

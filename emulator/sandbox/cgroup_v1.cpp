@@ -26,7 +26,7 @@ std::vector<int> member_pids(const fs::path& memory_dir) {
 }
 
 class CgroupV1Control final : public ResourceControl {
-public:
+  public:
     CgroupV1Control(std::shared_ptr<CgroupV1Provider::Roots> roots, std::string id, std::int64_t memory_limit,
                     const CpuQuota& cpu)
         : roots_(std::move(roots)) {
@@ -63,7 +63,8 @@ public:
         write_control(cpu / "cpu.cfs_period_us", std::to_string(quota.period_us));
         write_control(cpu / "cpu.cfs_quota_us", quota.quota_us > 0 ? std::to_string(quota.quota_us) : "-1");
         std::vector<int> cpus = roots_->cpus;
-        if (quota.cpus > 0 && static_cast<std::size_t>(quota.cpus) < cpus.size()) cpus.resize(static_cast<std::size_t>(quota.cpus));
+        if (quota.cpus > 0 && static_cast<std::size_t>(quota.cpus) < cpus.size())
+            cpus.resize(static_cast<std::size_t>(quota.cpus));
         write_control(dirs_.at("cpuset") / "cpuset.cpus", cpu_list(cpus));
     }
 
@@ -80,7 +81,7 @@ public:
         return read_keyed(dirs_.at("memory") / "memory.oom_control", "oom_kill").value_or(0) > 0;
     }
 
-private:
+  private:
     std::shared_ptr<CgroupV1Provider::Roots> roots_;
     std::map<std::string, fs::path> dirs_;
     KeptFile peak_;
@@ -108,7 +109,8 @@ std::unique_ptr<CgroupV1Provider> CgroupV1Provider::open(std::string& why_not) {
     for (const char* controller : kControllers) {
         const CgroupMount* found = nullptr;
         for (const auto& mount : mounts) {
-            if (!mount.v2 && std::find(mount.controllers.begin(), mount.controllers.end(), controller) != mount.controllers.end()) {
+            if (!mount.v2 &&
+                std::find(mount.controllers.begin(), mount.controllers.end(), controller) != mount.controllers.end()) {
                 found = &mount;
             }
         }
@@ -153,12 +155,14 @@ std::string CgroupV1Provider::describe() const {
     return "cgroup-v1 (" + where + ")";
 }
 
-std::unique_ptr<ResourceControl> CgroupV1Provider::create(const std::string& sandbox_id, std::int64_t memory_limit_bytes,
-                                                          const CpuQuota& cpu) {
+std::unique_ptr<ResourceControl> CgroupV1Provider::create(const std::string& sandbox_id,
+                                                          std::int64_t memory_limit_bytes, const CpuQuota& cpu) {
     roots_->retry_pending();
     return std::make_unique<CgroupV1Control>(roots_, sandbox_id, memory_limit_bytes, cpu);
 }
 
-int CgroupV1Provider::host_cpus() const { return static_cast<int>(roots_->cpus.size()); }
+int CgroupV1Provider::host_cpus() const {
+    return static_cast<int>(roots_->cpus.size());
+}
 
 }  // namespace lambdalab::sandbox

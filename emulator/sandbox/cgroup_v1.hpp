@@ -10,7 +10,7 @@
 namespace lambdalab::sandbox {
 
 class CgroupV1Provider final : public ResourceProvider {
-public:
+  public:
     // The emulator's own cgroups, shared with every sandbox's control (they outlive the provider if
     // a sandbox does, and clean up busy directories later).
     struct Roots {
@@ -19,7 +19,7 @@ public:
         std::map<std::string, std::filesystem::path> bases;  // controller -> .../lambdalab-<pid>
         std::vector<int> cpus;                               // the CPUs the emulator may use
         std::string mems;
-        std::vector<std::filesystem::path> pending;          // sandbox cgroups not yet empty
+        std::vector<std::filesystem::path> pending;  // sandbox cgroups not yet empty
     };
 
     // nullptr (and why) when the host has no writable cpu, cpuset, memory and freezer hierarchies.
@@ -31,7 +31,7 @@ public:
                                             const CpuQuota& cpu) override;
     int host_cpus() const;
 
-private:
+  private:
     explicit CgroupV1Provider(std::shared_ptr<Roots> roots) : roots_(std::move(roots)) {}
     std::shared_ptr<Roots> roots_;
 };

@@ -3,11 +3,11 @@
 // v2 forbids enabling controllers for children of a cgroup that holds processes.
 #include "sandbox/cgroup_v2.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <sstream>
 #include <stdexcept>
-
-#include <unistd.h>
 
 #include "sandbox/cgroup_files.hpp"
 #include "sandbox/proc_status.hpp"
@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 class CgroupV2Control final : public ResourceControl {
-public:
+  public:
     CgroupV2Control(std::shared_ptr<CgroupV2Provider::Root> root, const std::string& id, std::int64_t memory_limit,
                     const CpuQuota& cpu)
         : root_(std::move(root)), dir_(root_->base / id) {
@@ -45,11 +45,12 @@ public:
     void attach(int pid) override { leader_ = ProcStatus(pid); }
 
     void set_cpu(const CpuQuota& quota) override {
-        write_control(dir_ / "cpu.max", (quota.quota_us > 0 ? std::to_string(quota.quota_us) : std::string("max")) + " " +
-                                             std::to_string(quota.period_us));
+        write_control(dir_ / "cpu.max", (quota.quota_us > 0 ? std::to_string(quota.quota_us) : std::string("max")) +
+                                            " " + std::to_string(quota.period_us));
         if (root_->cpuset) {
             std::vector<int> cpus = root_->cpus;
-            if (quota.cpus > 0 && static_cast<std::size_t>(quota.cpus) < cpus.size()) cpus.resize(static_cast<std::size_t>(quota.cpus));
+            if (quota.cpus > 0 && static_cast<std::size_t>(quota.cpus) < cpus.size())
+                cpus.resize(static_cast<std::size_t>(quota.cpus));
             write_control(dir_ / "cpuset.cpus", cpu_list(cpus));
         }
     }
@@ -59,14 +60,14 @@ public:
 
     // As for v1: the leader's own peak RSS counts shared pages the cgroup was not charged for.
     std::int64_t peak_memory_bytes() const override {
-        sampled_peak_ = std::max({sampled_peak_, leader_.recent_peak_rss(),
-                                  (peak_.valid() ? peak_ : current_).read_integer().value_or(0)});
+        sampled_peak_ = std::max(
+            {sampled_peak_, leader_.recent_peak_rss(), (peak_.valid() ? peak_ : current_).read_integer().value_or(0)});
         return sampled_peak_;
     }
 
     bool memory_limit_hit() const override { return read_keyed(dir_ / "memory.events", "oom_kill").value_or(0) > 0; }
 
-private:
+  private:
     std::shared_ptr<CgroupV2Provider::Root> root_;
     fs::path dir_;
     KeptFile peak_;
@@ -130,7 +131,8 @@ std::unique_ptr<CgroupV2Provider> CgroupV2Provider::open(std::string& why_not) {
         fs::create_directory(root->base / "emulator");
         const std::string enable = std::string("+cpu +memory") + (root->cpuset ? " +cpuset" : "");
         // A non-root parent may hold only child cgroups when it delegates controllers: move into a leaf.
-        if (parent != v2->mount_point) write_control(root->base / "emulator" / "cgroup.procs", std::to_string(::getpid()));
+        if (parent != v2->mount_point)
+            write_control(root->base / "emulator" / "cgroup.procs", std::to_string(::getpid()));
         write_control(parent / "cgroup.subtree_control", enable);
         write_control(root->base / "cgroup.subtree_control", enable);
         CgroupV2Control probe(root, "probe", 64 << 20, CpuQuota{1000, 20000, 1});
@@ -141,8 +143,8 @@ std::unique_ptr<CgroupV2Provider> CgroupV2Provider::open(std::string& why_not) {
     return std::unique_ptr<CgroupV2Provider>(new CgroupV2Provider(std::move(root)));
 }
 
-std::unique_ptr<ResourceControl> CgroupV2Provider::create(const std::string& sandbox_id, std::int64_t memory_limit_bytes,
-                                                          const CpuQuota& cpu) {
+std::unique_ptr<ResourceControl> CgroupV2Provider::create(const std::string& sandbox_id,
+                                                          std::int64_t memory_limit_bytes, const CpuQuota& cpu) {
     root_->retry_pending();
     return std::make_unique<CgroupV2Control>(root_, sandbox_id, memory_limit_bytes, cpu);
 }

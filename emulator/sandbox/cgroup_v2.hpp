@@ -9,7 +9,7 @@
 namespace lambdalab::sandbox {
 
 class CgroupV2Provider final : public ResourceProvider {
-public:
+  public:
     struct Root {
         ~Root();
         void retry_pending();
@@ -27,7 +27,7 @@ public:
     std::unique_ptr<ResourceControl> create(const std::string& sandbox_id, std::int64_t memory_limit_bytes,
                                             const CpuQuota& cpu) override;
 
-private:
+  private:
     explicit CgroupV2Provider(std::shared_ptr<Root> root) : root_(std::move(root)) {}
     std::shared_ptr<Root> root_;
 };

@@ -10,14 +10,14 @@
 // Only the sandbox's leader process is measured (its threads included); children it forks are not.
 #include "sandbox/fallback_control.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <cstring>
 #include <ctime>
-
-#include <boost/asio/steady_timer.hpp>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "sandbox/proc_status.hpp"
 
@@ -44,7 +44,7 @@ std::vector<int> first_cpus(int count) {
 }
 
 class FallbackControl final : public ResourceControl {
-public:
+  public:
     FallbackControl(boost::asio::io_context& io, std::int64_t memory_limit, const CpuQuota& cpu)
         : memory_limit_(memory_limit), quota_(cpu), period_timer_(io), check_timer_(io), watch_timer_(io) {}
 
@@ -98,7 +98,7 @@ public:
     }
     bool memory_limit_hit() const override { return killed_for_memory_; }
 
-private:
+  private:
     bool stopped() const { return frozen_ || throttled_; }
 
     void resume() {

@@ -4,7 +4,7 @@
 namespace lambdalab::sandbox {
 
 class FallbackProvider final : public ResourceProvider {
-public:
+  public:
     explicit FallbackProvider(boost::asio::io_context& io) : io_(io) {}
     std::string mechanism() const override { return "fallback"; }
     std::string describe() const override {
@@ -13,7 +13,7 @@ public:
     std::unique_ptr<ResourceControl> create(const std::string& sandbox_id, std::int64_t memory_limit_bytes,
                                             const CpuQuota& cpu) override;
 
-private:
+  private:
     boost::asio::io_context& io_;
 };
 

@@ -1,9 +1,9 @@
 #include "sandbox/log_capture.hpp"
 
-#include <system_error>
-
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <system_error>
 
 namespace lambdalab::sandbox {
 

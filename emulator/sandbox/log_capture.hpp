@@ -3,16 +3,15 @@
 // Output is read as it comes, and drained synchronously when an invocation ends: the runtime wrote
 // its logs before it posted its response, so they are in the pipe by then.
 #include <array>
-#include <cstddef>
-#include <string>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <cstddef>
+#include <string>
 
 namespace lambdalab::sandbox {
 
 class LogCapture {
-public:
+  public:
     // Keeps at most this much between two take() calls; the rest is counted and dropped.
     static constexpr std::size_t kMaxBuffered = 1024 * 1024;
 
@@ -28,7 +27,7 @@ public:
     // Everything captured since the last take().
     std::string take();
 
-private:
+  private:
     void read_more();
     void append(const char* data, std::size_t size);
     void drain_now();

@@ -8,7 +8,7 @@
 namespace lambdalab::sandbox {
 
 class ProcStatus {
-public:
+  public:
     ProcStatus() = default;
     explicit ProcStatus(int pid);
     // Peak resident set (VmHWM) in bytes; 0 once the process is gone.
@@ -19,7 +19,7 @@ public:
     // Current resident set (VmRSS) in bytes.
     std::int64_t rss() const { return field("VmRSS:"); }
 
-private:
+  private:
     std::int64_t field(const char* name) const;
     KeptFile status_;
     mutable std::int64_t peak_ = 0;

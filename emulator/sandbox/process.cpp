@@ -1,15 +1,5 @@
 #include "sandbox/process.hpp"
 
-#include <csignal>
-#include <map>
-#include <system_error>
-
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/process/v2/environment.hpp>
-#include <boost/process/v2/process.hpp>
-#include <boost/process/v2/start_dir.hpp>
-#include <boost/process/v2/stdio.hpp>
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
@@ -17,6 +7,16 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/process/v2/environment.hpp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/start_dir.hpp>
+#include <boost/process/v2/stdio.hpp>
+#include <csignal>
+#include <map>
+#include <system_error>
 
 namespace lambdalab::sandbox {
 
@@ -26,15 +26,24 @@ std::string ExitStatus::describe() const {
     if (!signaled) return "exit status " + std::to_string(value);
     // Go's syscall.WaitStatus wording, which Lambda's messages use.
     switch (value) {
-        case SIGKILL: return "signal: killed";
-        case SIGSEGV: return "signal: segmentation fault";
-        case SIGABRT: return "signal: aborted";
-        case SIGTERM: return "signal: terminated";
-        case SIGBUS: return "signal: bus error";
-        case SIGFPE: return "signal: floating point exception";
-        case SIGILL: return "signal: illegal instruction";
-        case SIGINT: return "signal: interrupt";
-        default: return "signal: " + std::string(strsignal(value));
+        case SIGKILL:
+            return "signal: killed";
+        case SIGSEGV:
+            return "signal: segmentation fault";
+        case SIGABRT:
+            return "signal: aborted";
+        case SIGTERM:
+            return "signal: terminated";
+        case SIGBUS:
+            return "signal: bus error";
+        case SIGFPE:
+            return "signal: floating point exception";
+        case SIGILL:
+            return "signal: illegal instruction";
+        case SIGINT:
+            return "signal: interrupt";
+        default:
+            return "signal: " + std::string(strsignal(value));
     }
 }
 
@@ -96,7 +105,8 @@ bp::process launch(boost::asio::io_context& io, const ProcessSpec& spec) {
 // The pidfd of a child and its exit handler. Readiness of a pidfd is only a hint: the child is reaped
 // with waitid(WNOHANG) and, if it has not exited after all, waited for again.
 struct Process::Watch : std::enable_shared_from_this<Process::Watch> {
-    Watch(boost::asio::io_context& io, int pidfd, ExitHandler handler) : descriptor(io, pidfd), on_exit(std::move(handler)) {}
+    Watch(boost::asio::io_context& io, int pidfd, ExitHandler handler)
+        : descriptor(io, pidfd), on_exit(std::move(handler)) {}
 
     void wait() {
         descriptor.async_wait(boost::asio::posix::descriptor_base::wait_read,
@@ -106,7 +116,8 @@ struct Process::Watch : std::enable_shared_from_this<Process::Watch> {
     void check(boost::system::error_code ec) {
         if (ec == boost::asio::error::operation_aborted) return;
         siginfo_t info{};
-        if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(descriptor.native_handle()), &info, WEXITED | WNOHANG) != 0) {
+        if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(descriptor.native_handle()), &info,
+                     WEXITED | WNOHANG) != 0) {
             return finish({true, SIGKILL});  // not our child any more: nothing left to wait for
         }
         if (info.si_pid == 0) return wait();  // still running: the wake-up was spurious
@@ -128,7 +139,7 @@ struct Process::Watch : std::enable_shared_from_this<Process::Watch> {
 // Without pidfds (Linux before 5.3, or under valgrind) children are reaped on SIGCHLD instead: one
 // handler per io_context, checking each watched child with waitid(WNOHANG).
 class SigchldReaper final : public boost::asio::execution_context::service {
-public:
+  public:
     // An Asio service: one per io_context, destroyed with it.
     using key_type = SigchldReaper;
     static inline boost::asio::execution_context::id id;
@@ -149,7 +160,7 @@ public:
         if (auto it = watched_.find(pid); it != watched_.end()) it->second = nullptr;
     }
 
-private:
+  private:
     void shutdown() override {
         boost::system::error_code ignored;
         signals_.cancel(ignored);
@@ -171,7 +182,8 @@ private:
                 ++it;
                 continue;
             }
-            const ExitStatus status = info.si_code == CLD_EXITED ? ExitStatus{false, info.si_status} : ExitStatus{true, info.si_status};
+            const ExitStatus status =
+                info.si_code == CLD_EXITED ? ExitStatus{false, info.si_status} : ExitStatus{true, info.si_status};
             auto handler = std::move(it->second);
             it = watched_.erase(it);
             if (handler) handler(status);
@@ -215,6 +227,8 @@ void Process::signal_group(int signal) const {
     if (pid_ > 0) ::kill(-pid_, signal);
 }
 
-void Process::kill() const { signal_group(SIGKILL); }
+void Process::kill() const {
+    signal_group(SIGKILL);
+}
 
 }  // namespace lambdalab::sandbox

@@ -3,13 +3,12 @@
 // whole tree can be signalled, frozen or killed at once, with stdout and stderr on one pipe, and
 // watched for exit through a pidfd, never by a blocking wait on the event loop. The process dies
 // with the emulator (PR_SET_PDEATHSIG).
+#include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
 
 namespace lambdalab::sandbox {
 
@@ -23,8 +22,8 @@ struct ExitStatus {
 // What to do in the child between fork and exec (it runs in the child: async-signal-safe calls only).
 struct ChildSetup {
     std::vector<std::string> cgroup_procs_files;  // cgroup.procs / tasks files to join
-    std::vector<int> cpus;                         // CPU affinity; empty leaves it alone
-    std::string private_tmp;                       // bound at /tmp in a private mount namespace; empty: none
+    std::vector<int> cpus;                        // CPU affinity; empty leaves it alone
+    std::string private_tmp;                      // bound at /tmp in a private mount namespace; empty: none
 };
 
 struct ProcessSpec {
@@ -37,7 +36,7 @@ struct ProcessSpec {
 };
 
 class Process {
-public:
+  public:
     using ExitHandler = std::function<void(ExitStatus)>;
 
     // Spawns. Throws std::system_error when the executable cannot be started (ENOENT, EACCES, ENOEXEC...).
@@ -52,7 +51,7 @@ public:
     void signal_group(int signal) const;
     void kill() const;
 
-private:
+  private:
     struct Watch;
     boost::asio::io_context& io_;
     int pid_ = -1;

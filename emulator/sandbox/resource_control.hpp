@@ -3,24 +3,23 @@
 // One ResourceProvider per emulator chooses the mechanism: cgroup v2, cgroup v1, or a portable
 // fallback for hosts without write access (CPU-time throttling with SIGSTOP/SIGCONT, an RSS
 // watchdog, affinity); "none" measures without limiting. It makes one ResourceControl per sandbox.
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
 
 #include "sandbox/process.hpp"
 
 namespace lambdalab::sandbox {
 
 struct CpuQuota {
-    long quota_us = 0;   // CPU time per period; 0 = unlimited
+    long quota_us = 0;  // CPU time per period; 0 = unlimited
     long period_us = 100000;
-    int cpus = 0;        // cores the sandbox may run on (and sees); 0 = all
+    int cpus = 0;  // cores the sandbox may run on (and sees); 0 = all
 };
 
 class ResourceControl {
-public:
+  public:
     virtual ~ResourceControl() = default;
     // How the child joins its controls before exec (cgroup.procs files, CPU affinity).
     virtual ChildSetup child_setup() = 0;
@@ -39,7 +38,7 @@ enum class Mechanism { automatic, cgroup_v2, cgroup_v1, fallback, none };
 Mechanism parse_mechanism(const std::string& name);  // throws std::invalid_argument
 
 class ResourceProvider {
-public:
+  public:
     virtual ~ResourceProvider() = default;
     // "cgroup-v2", "cgroup-v1", "fallback" or "none": stored with every invocation.
     virtual std::string mechanism() const = 0;

@@ -1,9 +1,9 @@
-#include <algorithm>
-#include <cstdio>
-#include <csignal>
-#include <stdexcept>
-
 #include <sched.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <stdexcept>
 
 #include "sandbox/cgroup_files.hpp"
 #include "sandbox/cgroup_v1.hpp"
@@ -17,7 +17,7 @@ namespace {
 
 // No limits: measures peak memory from the leader's VmHWM and freezes with SIGSTOP, nothing more.
 class MeasuringControl final : public ResourceControl {
-public:
+  public:
     ChildSetup child_setup() override { return {}; }
     void attach(int pid) override {
         pid_ = pid;
@@ -36,14 +36,14 @@ public:
     }
     bool memory_limit_hit() const override { return false; }
 
-private:
+  private:
     int pid_ = -1;
     ProcStatus status_;
     mutable std::int64_t peak_ = 0;  // the process's VmHWM is gone once it exits
 };
 
 class NoneProvider final : public ResourceProvider {
-public:
+  public:
     std::string mechanism() const override { return "none"; }
     std::string describe() const override { return "none (no CPU or memory limits; measuring only)"; }
     std::unique_ptr<ResourceControl> create(const std::string&, std::int64_t, const CpuQuota&) override {

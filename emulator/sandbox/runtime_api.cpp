@@ -22,7 +22,9 @@ net::Response error_reply(http::status status, std::string_view message, std::st
     return json_reply(status, {{"errorMessage", message}, {"errorType", type}});
 }
 
-net::Response accepted() { return json_reply(http::status::accepted, {{"status", "OK"}}); }
+net::Response accepted() {
+    return json_reply(http::status::accepted, {{"status", "OK"}});
+}
 
 std::string header(const net::Request& request, std::string_view name) {
     const auto it = request.find(name);
@@ -71,11 +73,16 @@ std::optional<std::int64_t> init_start(const net::Request& request) {
 
 const char* RuntimeApi::state_name(State state) {
     switch (state) {
-        case State::started: return "RuntimeStartedState";
-        case State::ready: return "RuntimeReadyState";
-        case State::running: return "RuntimeRunningState";
-        case State::response_sent: return "RuntimeResponseSentState";
-        case State::init_error: return "RuntimeInitErrorState";
+        case State::started:
+            return "RuntimeStartedState";
+        case State::ready:
+            return "RuntimeReadyState";
+        case State::running:
+            return "RuntimeRunningState";
+        case State::response_sent:
+            return "RuntimeResponseSentState";
+        case State::init_error:
+            return "RuntimeInitErrorState";
     }
     return "RuntimeState";
 }
@@ -86,14 +93,19 @@ RuntimeApi::RuntimeApi(boost::asio::io_context& io, RuntimeApiListener& listener
               net::ServerOptions{
                   .header_limit = 64 * 1024,
                   .body_limit = [](const net::Request&) { return kMaxRuntimeResponseBytes; },
-                  .on_too_large = [this](const net::Request& header, std::size_t size) { return on_too_large(header, size); },
+                  .on_too_large = [this](const net::Request& header,
+                                         std::size_t size) { return on_too_large(header, size); },
                   .on_bad_request = {},
                   .drain_allowance = 64 * 1024 * 1024,
                   .idle_timeout = std::nullopt,
               },
-              [this](net::Request&& request, net::Responder responder) { handle(std::move(request), std::move(responder)); }) {}
+              [this](net::Request&& request, net::Responder responder) {
+                  handle(std::move(request), std::move(responder));
+              }) {}
 
-RuntimeApi::~RuntimeApi() { close(); }
+RuntimeApi::~RuntimeApi() {
+    close();
+}
 
 void RuntimeApi::close() {
     server_.close();
@@ -115,21 +127,26 @@ void RuntimeApi::handle(net::Request&& request, net::Responder responder) {
     if (path.starts_with(kInvocationPrefix)) {
         const std::string_view rest = path.substr(kInvocationPrefix.size());
         if (rest == "next") {
-            if (method != http::verb::get) return responder(error_reply(http::status::method_not_allowed, "Use GET for /next", "MethodNotAllowed"));
+            if (method != http::verb::get)
+                return responder(
+                    error_reply(http::status::method_not_allowed, "Use GET for /next", "MethodNotAllowed"));
             return on_next(request, std::move(responder));
         }
         const auto slash = rest.find('/');
         const std::string_view id = rest.substr(0, slash);
         const std::string_view action = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
         if (action == "response" || action == "error") {
-            if (method != http::verb::post) return responder(error_reply(http::status::method_not_allowed, "Use POST", "MethodNotAllowed"));
+            if (method != http::verb::post)
+                return responder(error_reply(http::status::method_not_allowed, "Use POST", "MethodNotAllowed"));
             return on_result(request, id, action == "error", std::move(responder));
         }
     } else if (path == kInitError) {
-        if (method != http::verb::post) return responder(error_reply(http::status::method_not_allowed, "Use POST", "MethodNotAllowed"));
+        if (method != http::verb::post)
+            return responder(error_reply(http::status::method_not_allowed, "Use POST", "MethodNotAllowed"));
         return on_init_error(request, std::move(responder));
     } else if (path == "/2022-07-01/telemetry") {
-        return responder(error_reply(http::status::accepted, "Telemetry API is not supported", "Telemetry.NotSupported"));
+        return responder(
+            error_reply(http::status::accepted, "Telemetry API is not supported", "Telemetry.NotSupported"));
     } else if (path == "/2020-08-15/logs") {
         return responder(error_reply(http::status::accepted, "Logs API is not supported", "Logs.NotSupported"));
     } else if (path.starts_with("/2020-01-01/extension/")) {
@@ -197,7 +214,8 @@ void RuntimeApi::on_result(const net::Request& request, std::string_view request
 
     const std::string mode = header(request, "Lambda-Runtime-Function-Response-Mode");
     if (!mode.empty() && mode != "streaming") {
-        return responder(error_reply(http::status::bad_request, "Invalid function response mode", "InvalidFunctionResponseMode"));
+        return responder(
+            error_reply(http::status::bad_request, "Invalid function response mode", "InvalidFunctionResponseMode"));
     }
     RuntimeOutcome outcome;
     const std::string trailer_error = header(request, "Lambda-Runtime-Function-Error-Type");
@@ -233,8 +251,10 @@ void RuntimeApi::on_init_error(const net::Request& request, net::Responder respo
 
 net::Response RuntimeApi::on_too_large(const net::Request& header_only, std::size_t size) {
     const std::string_view target(header_only.target().data(), header_only.target().size());
-    if (target.starts_with(kInvocationPrefix) && target.ends_with("/response") && state_ == State::running && current_) {
-        const std::string_view id = target.substr(kInvocationPrefix.size(), target.size() - kInvocationPrefix.size() - 9);
+    if (target.starts_with(kInvocationPrefix) && target.ends_with("/response") && state_ == State::running &&
+        current_) {
+        const std::string_view id =
+            target.substr(kInvocationPrefix.size(), target.size() - kInvocationPrefix.size() - 9);
         if (id == current_->request_id) {
             RuntimeOutcome outcome;
             outcome.kind = RuntimeOutcome::Kind::too_large;
@@ -246,9 +266,10 @@ net::Response RuntimeApi::on_too_large(const net::Request& header_only, std::siz
             listener_.on_outcome(std::move(outcome));
         }
     }
-    return error_reply(http::status::payload_too_large,
-                       "Exceeded maximum allowed payload size (" + std::to_string(kMaxRuntimeResponseBytes) + " bytes).",
-                       "RequestEntityTooLarge");
+    return error_reply(
+        http::status::payload_too_large,
+        "Exceeded maximum allowed payload size (" + std::to_string(kMaxRuntimeResponseBytes) + " bytes).",
+        "RequestEntityTooLarge");
 }
 
 }  // namespace lambdalab::sandbox

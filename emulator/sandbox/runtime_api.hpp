@@ -3,12 +3,11 @@
 // event arrives, /response and /error end the invocation, /init/error ends the sandbox. Each sandbox
 // has its own endpoint on 127.0.0.1, so every request is known to come from its runtime.
 // States follow rapid's: Started -> Ready (/next waiting) -> Running (event out) -> ResponseSent.
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
 
 #include "net/http_server.hpp"
 
@@ -42,19 +41,19 @@ struct RuntimeOutcome {
 };
 
 class RuntimeApiListener {
-public:
+  public:
     virtual ~RuntimeApiListener() = default;
     // First /next: INIT is over. Runtimes that say when they began loading the function's code (the
     // bundled ones send Lambdalab-Init-Start-Ms) let the emulator split INIT into runtime start and
     // function init.
     virtual void on_runtime_ready(std::optional<std::int64_t> init_start_epoch_ms) = 0;
-    virtual void on_init_error(RuntimeOutcome outcome) = 0;      // /init/error
-    virtual void on_outcome(RuntimeOutcome outcome) = 0;         // /response, /error or an oversized response
-    virtual void on_runtime_idle() = 0;                          // /next after an outcome: the invoke phase is over
+    virtual void on_init_error(RuntimeOutcome outcome) = 0;  // /init/error
+    virtual void on_outcome(RuntimeOutcome outcome) = 0;     // /response, /error or an oversized response
+    virtual void on_runtime_idle() = 0;                      // /next after an outcome: the invoke phase is over
 };
 
 class RuntimeApi {
-public:
+  public:
     // Listens on 127.0.0.1 at a free port. Throws if it cannot bind.
     RuntimeApi(boost::asio::io_context& io, RuntimeApiListener& listener);
     ~RuntimeApi();
@@ -65,7 +64,7 @@ public:
     // Stops serving; a waiting /next is dropped.
     void close();
 
-private:
+  private:
     enum class State { started, ready, running, response_sent, init_error };
     static const char* state_name(State state);
 
@@ -79,9 +78,9 @@ private:
 
     RuntimeApiListener& listener_;
     State state_ = State::started;
-    std::optional<Event> current_;   // delivered, or waiting for /next
-    bool current_sent_ = false;      // current_ has gone out on a /next
-    std::string last_request_id_;    // the id a late /response or /error may still name (403, not 400)
+    std::optional<Event> current_;  // delivered, or waiting for /next
+    bool current_sent_ = false;     // current_ has gone out on a /next
+    std::string last_request_id_;   // the id a late /response or /error may still name (403, not 400)
     net::Responder waiting_next_;
     net::HttpServer server_;
 };

@@ -2,12 +2,11 @@
 // One execution environment: a runtime process (and its children), its own Runtime API endpoint,
 // its captured output and its resource controls. The sandbox carries out; the scheduler decides.
 // Every event comes back through SandboxObserver on the event-loop thread.
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
 
 #include "sandbox/log_capture.hpp"
 #include "sandbox/process.hpp"
@@ -19,18 +18,18 @@ namespace lambdalab::sandbox {
 class Sandbox;
 
 class SandboxObserver {
-public:
+  public:
     virtual ~SandboxObserver() = default;
     // INIT done; when the runtime reported it, the epoch ms at which it began loading the function.
     virtual void on_sandbox_ready(Sandbox& sandbox, std::optional<std::int64_t> init_start_epoch_ms) = 0;
     virtual void on_sandbox_init_error(Sandbox& sandbox, RuntimeOutcome outcome) = 0;
     virtual void on_sandbox_outcome(Sandbox& sandbox, RuntimeOutcome outcome) = 0;  // invocation answered
-    virtual void on_sandbox_idle(Sandbox& sandbox) = 0;                              // back at /next
-    virtual void on_sandbox_exit(Sandbox& sandbox, ExitStatus status) = 0;           // process ended
+    virtual void on_sandbox_idle(Sandbox& sandbox) = 0;                             // back at /next
+    virtual void on_sandbox_exit(Sandbox& sandbox, ExitStatus status) = 0;          // process ended
 };
 
 class Sandbox final : private RuntimeApiListener {
-public:
+  public:
     // `id` is the 32-hex-digit log stream suffix; `tag` lets the observer find its own record.
     Sandbox(boost::asio::io_context& io, std::string id, std::uint64_t tag, SandboxObserver& observer,
             std::unique_ptr<ResourceControl> resources);
@@ -59,8 +58,10 @@ public:
     bool frozen() const { return frozen_; }
     std::uint16_t runtime_api_port() const { return runtime_api_.port(); }
 
-private:
-    void on_runtime_ready(std::optional<std::int64_t> init_start) override { observer_.on_sandbox_ready(*this, init_start); }
+  private:
+    void on_runtime_ready(std::optional<std::int64_t> init_start) override {
+        observer_.on_sandbox_ready(*this, init_start);
+    }
     void on_init_error(RuntimeOutcome outcome) override { observer_.on_sandbox_init_error(*this, std::move(outcome)); }
     void on_outcome(RuntimeOutcome outcome) override { observer_.on_sandbox_outcome(*this, std::move(outcome)); }
     void on_runtime_idle() override { observer_.on_sandbox_idle(*this); }

@@ -1,11 +1,11 @@
 #include "sandbox/sandbox_tmp.hpp"
 
-#include <string>
-
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <string>
 
 namespace lambdalab::sandbox {
 

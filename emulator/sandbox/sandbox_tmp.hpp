@@ -9,15 +9,15 @@
 namespace lambdalab::sandbox {
 
 struct TmpIsolation {
-    bool size_limited = false;  // tmpfs with size=ephemeral storage
-    bool private_mount = false; // bind-mounted at /tmp in a private mount namespace
+    bool size_limited = false;   // tmpfs with size=ephemeral storage
+    bool private_mount = false;  // bind-mounted at /tmp in a private mount namespace
 };
 
 // What this host allows, tried once in `scratch` at start-up.
 TmpIsolation detect_tmp_isolation(const std::filesystem::path& scratch);
 
 class SandboxTmp {
-public:
+  public:
     SandboxTmp(std::filesystem::path dir, std::int64_t size_mb, bool size_limited);
     ~SandboxTmp();  // unmounts (lazily) and removes the directory
     SandboxTmp(const SandboxTmp&) = delete;
@@ -25,7 +25,7 @@ public:
     const std::filesystem::path& dir() const { return dir_; }
     bool mounted() const { return mounted_; }
 
-private:
+  private:
     std::filesystem::path dir_;
     bool mounted_ = false;
 };

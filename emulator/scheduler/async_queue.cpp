@@ -1,8 +1,7 @@
 #include "scheduler/async_queue.hpp"
 
-#include <cstdio>
-
 #include <boost/asio/steady_timer.hpp>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "common/ids.hpp"
@@ -40,7 +39,9 @@ AsyncQueue::AsyncQueue(boost::asio::io_context& io, Scheduler& scheduler, contro
                        store::Store& store, const model::Profile& profile)
     : io_(io), scheduler_(scheduler), registry_(registry), store_(store), profile_(profile) {}
 
-AsyncQueue::~AsyncQueue() { *alive_ = false; }
+AsyncQueue::~AsyncQueue() {
+    *alive_ = false;
+}
 
 void AsyncQueue::restore() {
     for (auto& row : store_.reader().async_events()) {
@@ -114,7 +115,8 @@ void AsyncQueue::on_result(std::uint64_t key, InvokeResult result) {
                                         ? model::Duration(std::chrono::seconds(*settings.maximum_event_age_s))
                                         : profile_.async.max_event_age;
     const std::int64_t expires_at_ms =
-        event.row.accepted_at_ms + std::chrono::duration_cast<std::chrono::milliseconds>(profile_.scaled(max_age)).count();
+        event.row.accepted_at_ms +
+        std::chrono::duration_cast<std::chrono::milliseconds>(profile_.scaled(max_age)).count();
     const int max_retries = settings.maximum_retry_attempts.value_or(profile_.async.max_retries);
 
     // Schedules another attempt, or fails the event if it would be too old by then.
@@ -134,7 +136,8 @@ void AsyncQueue::on_result(std::uint64_t key, InvokeResult result) {
     } else if (result.error && result.error->status == 429 && config && config->reserved_concurrency == 0) {
         // Reserved concurrency 0: straight to the dead-letter queue, without retries.
         fail(event, "ReservedConcurrencyZero", result);
-    } else if (result.error && (result.error->status == 429 || result.error->status >= 500 || result.error->status == 409)) {
+    } else if (result.error &&
+               (result.error->status == 429 || result.error->status >= 500 || result.error->status == 409)) {
         // Throttled, a service error, or the function is Pending: back in the queue, 1 s doubling to 5 min.
         event.throttle_backoff = event.throttle_backoff == model::Duration::zero()
                                      ? profile_.async.throttle_backoff_initial
@@ -143,8 +146,9 @@ void AsyncQueue::on_result(std::uint64_t key, InvokeResult result) {
     } else if (result.function_error && event.row.function_errors < max_retries) {
         const auto& delays = profile_.async.retry_delays;
         const model::Duration delay =
-            delays.empty() ? model::Duration::zero()
-                           : delays[std::min<std::size_t>(static_cast<std::size_t>(event.row.function_errors), delays.size() - 1)];
+            delays.empty()
+                ? model::Duration::zero()
+                : delays[std::min<std::size_t>(static_cast<std::size_t>(event.row.function_errors), delays.size() - 1)];
         ++event.row.function_errors;
         if (retry(delay)) return;
     } else {
@@ -154,20 +158,22 @@ void AsyncQueue::on_result(std::uint64_t key, InvokeResult result) {
     events_.erase(key);
 }
 
-std::string AsyncQueue::record_json(const Event& event, const std::string& condition, const InvokeResult& result) const {
+std::string AsyncQueue::record_json(const Event& event, const std::string& condition,
+                                    const InvokeResult& result) const {
     json response_context = {{"statusCode", result.error ? result.error->status : 200},
                              {"executedVersion", result.executed_version}};
     if (result.function_error) response_context["functionError"] = "Unhandled";
-    json record = {{"version", "1.0"},
-                   {"timestamp", iso8601_ms(std::chrono::system_clock::now())},
-                   {"requestContext",
-                    {{"requestId", event.row.request_id},
-                     {"functionArn", control::function_arn(registry_.account(), event.row.function,
-                                                           event.row.qualifier.empty() ? "$LATEST" : event.row.qualifier)},
-                     {"condition", condition},
-                     {"approximateInvokeCount", event.row.attempts}}},
-                   {"requestPayload", embedded(event.row.payload)},
-                   {"responseContext", response_context}};
+    json record = {
+        {"version", "1.0"},
+        {"timestamp", iso8601_ms(std::chrono::system_clock::now())},
+        {"requestContext",
+         {{"requestId", event.row.request_id},
+          {"functionArn", control::function_arn(registry_.account(), event.row.function,
+                                                event.row.qualifier.empty() ? "$LATEST" : event.row.qualifier)},
+          {"condition", condition},
+          {"approximateInvokeCount", event.row.attempts}}},
+        {"requestPayload", embedded(event.row.payload)},
+        {"responseContext", response_context}};
     if (result.error) {
         record["responsePayload"] = {{"errorType", result.error->type}, {"errorMessage", result.error->message}};
     } else if (!result.payload.empty()) {
@@ -195,7 +201,8 @@ void AsyncQueue::fail(Event& event, const std::string& condition, const InvokeRe
 void AsyncQueue::forward(const Event& event, const std::string& destination, const std::string& record,
                          const std::string& condition) {
     // A Lambda function destination gets the record as an asynchronous event of its own.
-    if (const auto target = control::parse_function_name(destination); target && destination.starts_with("arn:aws:lambda:")) {
+    if (const auto target = control::parse_function_name(destination);
+        target && destination.starts_with("arn:aws:lambda:")) {
         try {
             const auto resolved = registry_.resolve(target->name, target->qualifier);
             InvokeRequest request;
@@ -210,7 +217,8 @@ void AsyncQueue::forward(const Event& event, const std::string& destination, con
     }
     // SQS, SNS and EventBridge are not emulated: failures are kept in the store instead.
     if (condition == "Success") return;
-    store_.record_dead_letter({event.row.request_id, event.row.function, condition, destination, record, epoch_ms_now()});
+    store_.record_dead_letter(
+        {event.row.request_id, event.row.function, condition, destination, record, epoch_ms_now()});
 }
 
 }  // namespace lambdalab::scheduler

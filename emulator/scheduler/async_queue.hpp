@@ -8,12 +8,11 @@
 // - a failed event goes to its on-failure destination when that is a Lambda function, else to the
 //   store's dead-letter table; a successful one to its on-success Lambda destination.
 // Delays follow the profile's time scale.
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
 
 #include "control/function_registry.hpp"
 #include "model/profile.hpp"
@@ -28,9 +27,9 @@ namespace lambdalab::scheduler {
 class Scheduler;
 
 class AsyncQueue {
-public:
-    AsyncQueue(boost::asio::io_context& io, Scheduler& scheduler, control::FunctionRegistry& registry, store::Store& store,
-               const model::Profile& profile);
+  public:
+    AsyncQueue(boost::asio::io_context& io, Scheduler& scheduler, control::FunctionRegistry& registry,
+               store::Store& store, const model::Profile& profile);
     ~AsyncQueue();
 
     // Picks up the events an earlier run accepted but did not finish.
@@ -40,7 +39,7 @@ public:
     std::string enqueue(InvokeRequest request, const std::string& qualifier);
     std::size_t pending() const { return events_.size(); }
 
-private:
+  private:
     struct Event;
     void schedule(std::uint64_t key, std::int64_t at_ms);
     void attempt(std::uint64_t key);
@@ -48,7 +47,8 @@ private:
     void succeed(Event& event, const InvokeResult& result);
     void fail(Event& event, const std::string& condition, const InvokeResult& result);
     // Sends a record to a Lambda destination, or keeps a failure's record in the dead-letter table.
-    void forward(const Event& event, const std::string& destination, const std::string& record, const std::string& condition);
+    void forward(const Event& event, const std::string& destination, const std::string& record,
+                 const std::string& condition);
     std::string record_json(const Event& event, const std::string& condition, const InvokeResult& result) const;
 
     boost::asio::io_context& io_;

@@ -1,9 +1,9 @@
 #include "scheduler/launch_spec.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <map>
-
-#include <unistd.h>
 
 #include "control/runtime_catalog.hpp"
 
@@ -78,8 +78,8 @@ sandbox::ProcessSpec launch_spec(const control::FunctionConfig& function, const 
     env.try_emplace("_AWS_XRAY_DAEMON_PORT", "2000");
     env.try_emplace("AWS_LAMBDA_LOG_FORMAT", "Text");
     if (runtime && runtime->kind == control::RuntimeKind::node) {
-        env.try_emplace("NODE_PATH", "/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:" + runtime_dir.string() +
-                                         "/node_modules:" + task_root + "/node_modules");
+        env.try_emplace("NODE_PATH", "/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:" +
+                                         runtime_dir.string() + "/node_modules:" + task_root + "/node_modules");
     }
     if (runtime && runtime->kind == control::RuntimeKind::python) {
         env.try_emplace("PYTHONPATH", task_root);

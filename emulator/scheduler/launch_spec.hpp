@@ -19,8 +19,8 @@ struct HostPaths {
 };
 
 struct SandboxIdentity {
-    std::string id;           // 32 hex digits
-    std::string log_stream;   // 2026/11/23/[$LATEST]<id>
+    std::string id;          // 32 hex digits
+    std::string log_stream;  // 2026/11/23/[$LATEST]<id>
     std::string version = "$LATEST";
     std::filesystem::path tmp_dir;
     bool private_tmp = false;  // tmp_dir is bound at /tmp in the sandbox's own mount namespace

@@ -9,7 +9,9 @@ std::string start_line(const std::string& request_id, const std::string& version
     return "START RequestId: " + request_id + " Version: " + version + "\n";
 }
 
-std::string end_line(const std::string& request_id) { return "END RequestId: " + request_id + "\n"; }
+std::string end_line(const std::string& request_id) {
+    return "END RequestId: " + request_id + "\n";
+}
 
 std::string report_line(const ReportFields& f) {
     std::string line = "REPORT RequestId: " + f.request_id + "\tDuration: " + two_decimals(f.duration_ms) +
@@ -29,13 +31,15 @@ std::string init_start_line(const std::string& runtime_version, const std::strin
 
 std::string init_report_line(double init_duration_ms, const std::string& phase, const std::string& status,
                              const std::string& error_type) {
-    std::string line = "INIT_REPORT Init Duration: " + two_decimals(init_duration_ms) + " ms\tPhase: " + phase +
-                       "\tStatus: " + status;
+    std::string line =
+        "INIT_REPORT Init Duration: " + two_decimals(init_duration_ms) + " ms\tPhase: " + phase + "\tStatus: " + status;
     if (!error_type.empty()) line += "\tError Type: " + error_type;
     return line + "\n";
 }
 
-std::string timeout_message(double seconds) { return "Task timed out after " + two_decimals(seconds) + " seconds"; }
+std::string timeout_message(double seconds) {
+    return "Task timed out after " + two_decimals(seconds) + " seconds";
+}
 
 std::string timeout_line(const std::string& timestamp, const std::string& request_id, double seconds) {
     return timestamp + " " + request_id + " " + timeout_message(seconds) + "\n";

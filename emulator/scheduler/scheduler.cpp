@@ -1,9 +1,8 @@
 #include "scheduler/scheduler.hpp"
 
 #include <algorithm>
-#include <cstdio>
-
 #include <boost/asio/post.hpp>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "common/ids.hpp"
@@ -42,7 +41,7 @@ struct Scheduler::Slot {
     model::SandboxId id;
     control::FunctionPtr function;  // the configuration the sandbox was made with
     SandboxIdentity identity;
-    std::unique_ptr<sandbox::SandboxTmp> tmp;      // outlives the sandbox's processes (declared first)
+    std::unique_ptr<sandbox::SandboxTmp> tmp;   // outlives the sandbox's processes (declared first)
     std::unique_ptr<sandbox::Sandbox> sandbox;  // absent while the simulated boot runs
     Phase phase = Phase::booting;
     std::shared_ptr<Invocation> current;  // running, initializing for, or assigned while finishing
@@ -89,12 +88,12 @@ const char* phase_name(int phase) {
     return kNames[phase];
 }
 
-
 }  // namespace
 
 // Task timed out after N.NN seconds: the sandbox is killed.
 Scheduler::Completion Scheduler::timed_out(const std::string& request_id, double seconds) {
-    Completion completion = Completion::fatal("Sandbox.Timedout", "RequestId: " + request_id + " Error: " + timeout_message(seconds), "timeout");
+    Completion completion = Completion::fatal(
+        "Sandbox.Timedout", "RequestId: " + request_id + " Error: " + timeout_message(seconds), "timeout");
     completion.log_before_end = timeout_line(iso8601_ms(std::chrono::system_clock::now()), request_id, seconds);
     return completion;
 }
@@ -152,7 +151,9 @@ void Scheduler::activate_when_ready(const std::string& network) {
     networks_in_progress_.emplace(network, std::move(timer));
 }
 
-Scheduler::~Scheduler() { shutdown(); }
+Scheduler::~Scheduler() {
+    shutdown();
+}
 
 void Scheduler::shutdown() {
     if (shutting_down_) return;
@@ -243,7 +244,8 @@ Scheduler::Slot& Scheduler::new_slot(model::SandboxId id, control::FunctionPtr c
     auto slot = std::make_unique<Slot>(io_, id, std::move(config));
     slot->identity.id = random_hex(32);
     slot->identity.version = version;
-    slot->identity.log_stream = log_stream_date(std::chrono::system_clock::now()) + "/[" + version + "]" + slot->identity.id;
+    slot->identity.log_stream =
+        log_stream_date(std::chrono::system_clock::now()) + "/[" + version + "]" + slot->identity.id;
     slot->identity.tmp_dir = options_.sandbox_root / slot->identity.id;
     Slot& ref = *slot;
     slots_.emplace(id, std::move(slot));
@@ -278,11 +280,15 @@ void Scheduler::put_provisioned_concurrency(const std::string& function, const s
         if (q != qualifier) total += n;
     }
     if (latest->reserved_concurrency && total > *latest->reserved_concurrency) {
-        throw_invalid_parameter("Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function");
+        throw_invalid_parameter(
+            "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for "
+            "function");
     }
     if (!latest->reserved_concurrency && total > fleet_.unreserved_limit() - profile_.concurrency.unreserved_minimum) {
-        throw_invalid_parameter("Requested Provisioned Concurrency would decrease account's UnreservedConcurrentExecution "
-                                "below its minimum value of [" + std::to_string(profile_.concurrency.unreserved_minimum) + "].");
+        throw_invalid_parameter(
+            "Requested Provisioned Concurrency would decrease account's UnreservedConcurrentExecution "
+            "below its minimum value of [" +
+            std::to_string(profile_.concurrency.unreserved_minimum) + "].");
     }
     registry_.set_provisioned(function, qualifier, count);
 }
@@ -297,7 +303,8 @@ control::FunctionPtr Scheduler::put_reserved_concurrency(const std::string& func
     if (!fleet_.can_reserve(function, reserved)) {
         throw_invalid_parameter(
             "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
-            "below its minimum value of [" + std::to_string(profile_.concurrency.unreserved_minimum) + "].");
+            "below its minimum value of [" +
+            std::to_string(profile_.concurrency.unreserved_minimum) + "].");
     }
     return registry_.set_reserved_concurrency(function, reserved);
 }
@@ -309,20 +316,22 @@ void Scheduler::invoke(InvokeRequest request, InvokeCallback done) {
     invocation->done = std::move(done);
     const control::FunctionConfig& fn = *invocation->request.function;
 
-    if (shutting_down_) return answer_without_sandbox(invocation, {500, "ServiceException", "lambdalab is shutting down", {}});
+    if (shutting_down_)
+        return answer_without_sandbox(invocation, {500, "ServiceException", "lambdalab is shutting down", {}});
     if (fn.state == "Pending") {
-        return answer_without_sandbox(
-            invocation, {409, "ResourceConflictException",
-                         "The operation cannot be performed at this time. The function is currently in the following state: Pending",
-                         {}});
+        return answer_without_sandbox(invocation, {409,
+                                                   "ResourceConflictException",
+                                                   "The operation cannot be performed at this time. The function is "
+                                                   "currently in the following state: Pending",
+                                                   {}});
     }
     if (!fleet_.has_function(fn.name)) fleet_.set_policy(fn.name, {fn.reserved_concurrency});
 
     const model::Placement placement = fleet_.place(fn.name, invocation->request.version);
     switch (placement.kind) {
         case model::Placement::Kind::throttled:
-            return answer_without_sandbox(invocation,
-                                          {429, "TooManyRequestsException", "Rate Exceeded.", std::string(to_string(placement.reason))});
+            return answer_without_sandbox(invocation, {429, "TooManyRequestsException", "Rate Exceeded.",
+                                                       std::string(to_string(placement.reason))});
         case model::Placement::Kind::warm:
             invocation->provisioned = placement.provisioned;
             return assign(*slots_.at(placement.sandbox), std::move(invocation));
@@ -371,8 +380,8 @@ void Scheduler::start_cold(Slot& slot) {
     // Simulated phases before the process exists: sandbox creation and code download.
     const double code_mb = static_cast<double>(fn.code_size) / (1024.0 * 1024.0);
     const model::Duration boot = profile_.scaled(profile_.cold_start.sandbox_boot);
-    const model::Duration download = profile_.scaled(
-        model::from_ms(std::max(0.0, code_mb - profile_.cold_start.download_free_mb) * profile_.cold_start.download_ms_per_mb));
+    const model::Duration download = profile_.scaled(model::from_ms(
+        std::max(0.0, code_mb - profile_.cold_start.download_free_mb) * profile_.cold_start.download_ms_per_mb));
     if (slot.current) {
         slot.current->boot_ms = model::to_ms(boot);
         slot.current->code_download_ms = model::to_ms(download);
@@ -387,10 +396,12 @@ void Scheduler::start_cold(Slot& slot) {
             forget(slot, false);
             retire(slot, "no subnet IP");
             if (invocation) {
-                answer_without_sandbox(invocation, {502, "SubnetIPAddressLimitReachedException",
-                                                    "Lambda was not able to set up VPC access for the Lambda function because one or "
-                                                    "more configured subnets has no available IP addresses.",
-                                                    {}});
+                answer_without_sandbox(
+                    invocation, {502,
+                                 "SubnetIPAddressLimitReachedException",
+                                 "Lambda was not able to set up VPC access for the Lambda function because one or "
+                                 "more configured subnets has no available IP addresses.",
+                                 {}});
             }
             return;
         }
@@ -404,7 +415,8 @@ void Scheduler::start_cold(Slot& slot) {
     slot.timer.expires_after(delay);
     slot.timer.async_wait([this, id = slot.id](boost::system::error_code ec) {
         if (ec) return;
-        if (auto it = slots_.find(id); it != slots_.end() && it->second->phase == Slot::Phase::booting) spawn(*it->second);
+        if (auto it = slots_.find(id); it != slots_.end() && it->second->phase == Slot::Phase::booting)
+            spawn(*it->second);
     });
 }
 
@@ -426,21 +438,25 @@ void Scheduler::spawn(Slot& slot) {
     sandbox::SandboxObserver& observer = *this;
     try {
         // On-demand INIT runs with at least one vCPU (reference/perf-model.md §1.4); a retried INIT does not.
-        const bool boost = profile_.cold_start.boost_on_demand_init && !slot.suppressed_init && !slot.identity.provisioned;
+        const bool boost =
+            profile_.cold_start.boost_on_demand_init && !slot.suppressed_init && !slot.identity.provisioned;
         const model::CpuLimit steady = model::cpu_limit(fn.memory_mb, profile_.cpu, host_cores_);
         const model::CpuLimit init = model::cpu_limit(fn.memory_mb, profile_.cpu, host_cores_, boost);
         slot.init_boosted = init.quota_us * steady.period_us != steady.quota_us * init.period_us;
         slot.cpu_limited_by_host = steady.host_too_small;
-        auto resources = options_.resources->create(slot.identity.id, static_cast<std::int64_t>(fn.memory_mb) << 20, quota_of(init));
+        auto resources =
+            options_.resources->create(slot.identity.id, static_cast<std::int64_t>(fn.memory_mb) << 20, quota_of(init));
         // A retried INIT keeps the sandbox's /tmp, as Lambda's reset does.
         if (!slot.tmp) {
-            slot.tmp = std::make_unique<sandbox::SandboxTmp>(slot.identity.tmp_dir, fn.ephemeral_storage_mb, options_.tmp.size_limited);
+            slot.tmp = std::make_unique<sandbox::SandboxTmp>(slot.identity.tmp_dir, fn.ephemeral_storage_mb,
+                                                             options_.tmp.size_limited);
         }
         // Binding the sandbox's directory over /tmp would hide code that lives under /tmp.
-        slot.identity.private_tmp = options_.tmp.private_mount && !under_tmp(fn.code_dir) &&
-                                    !under_tmp(options_.paths.runtimes_dir);
+        slot.identity.private_tmp =
+            options_.tmp.private_mount && !under_tmp(fn.code_dir) && !under_tmp(options_.paths.runtimes_dir);
         // Each can fail: the Runtime API endpoint needs a socket, the runtime an executable.
-        slot.sandbox = std::make_unique<sandbox::Sandbox>(io_, slot.identity.id, slot.id, observer, std::move(resources));
+        slot.sandbox =
+            std::make_unique<sandbox::Sandbox>(io_, slot.identity.id, slot.id, observer, std::move(resources));
         slot.sandbox->start(launch_spec(fn, registry_.account(), slot.identity, options_.paths));
     } catch (const std::exception& e) {
         // The bootstrap could not be executed: Lambda answers Runtime.InvalidEntrypoint.
@@ -448,9 +464,10 @@ void Scheduler::spawn(Slot& slot) {
         const auto* failure = dynamic_cast<const std::system_error*>(&e);
         const std::string message =
             failure && failure->code() == std::errc::no_such_file_or_directory
-                ? "RequestId: " + id + " Error: Couldn't find valid bootstrap(s): [" + (fn.code_dir / "bootstrap").string() + "]"
-                : "RequestId: " + id + " Error: fork/exec " + fn.code_dir.string() + "/bootstrap: " +
-                      (failure ? failure->code().message() : std::string(e.what()));
+                ? "RequestId: " + id + " Error: Couldn't find valid bootstrap(s): [" +
+                      (fn.code_dir / "bootstrap").string() + "]"
+                : "RequestId: " + id + " Error: fork/exec " + fn.code_dir.string() +
+                      "/bootstrap: " + (failure ? failure->code().message() : std::string(e.what()));
         slot.init_log += init_report_line(0, "init", "error", "Runtime.InvalidEntrypoint");
         slot.sandbox.reset();
         if (slot.current) return complete(slot, Completion::fatal("Runtime.InvalidEntrypoint", message, "error"));
@@ -460,9 +477,10 @@ void Scheduler::spawn(Slot& slot) {
     slot.phase = Slot::Phase::initializing;
     slot.spawned_at = clock_.now();
     slot.spawned_wall = std::chrono::system_clock::now();
-    store_.record_sandbox_start({slot.identity.id, fn.name, slot.identity.version, slot.identity.log_stream, fn.memory_mb,
-                                 slot.sandbox->pid(), epoch_ms(slot.created)});
-    if (const auto* runtime = control::find_runtime(fn.runtime); runtime && control::is_managed(*runtime) && !slot.suppressed_init) {
+    store_.record_sandbox_start({slot.identity.id, fn.name, slot.identity.version, slot.identity.log_stream,
+                                 fn.memory_mb, slot.sandbox->pid(), epoch_ms(slot.created)});
+    if (const auto* runtime = control::find_runtime(fn.runtime);
+        runtime && control::is_managed(*runtime) && !slot.suppressed_init) {
         slot.init_log += init_start_line(std::string(runtime->runtime_version), registry_.account().region);
     }
     // On-demand INIT has 10 s; a retried ("suppressed") INIT runs under the function timeout instead.
@@ -533,7 +551,8 @@ void Scheduler::dispatch(Slot& slot) {
 void Scheduler::on_deadline(Slot& slot) {
     if (slot.phase != Slot::Phase::busy || !slot.current) return;
     // Lambda resets the environment: the next invocation is a cold start.
-    complete(slot, timed_out(slot.current->request.request_id, model::to_ms(clock_.now() - slot.current->dispatched_at) / 1000.0));
+    complete(slot, timed_out(slot.current->request.request_id,
+                             model::to_ms(clock_.now() - slot.current->dispatched_at) / 1000.0));
 }
 
 void Scheduler::complete(Slot& slot, Completion completion) {
@@ -547,13 +566,14 @@ void Scheduler::complete(Slot& slot, Completion completion) {
     const double duration_ms = invocation->dispatched ? model::to_ms(clock_.now() - invocation->dispatched_at) : 0.0;
     const int max_memory_mb = slot.sandbox ? slot.sandbox->max_memory_used_mb() : 0;
     const auto* runtime = control::find_runtime(fn.runtime);
-    const model::Bill bill = model::bill(profile_.billing, {.duration_ms = duration_ms,
-                                                            .init_duration_ms = invocation->init_duration_ms,
-                                                            .memory_mb = fn.memory_mb,
-                                                            .architecture = model::parse_architecture(fn.architecture)
-                                                                                .value_or(model::Architecture::x86_64),
-                                                            .managed_runtime = runtime && control::is_managed(*runtime),
-                                                            .provisioned = invocation->provisioned});
+    const model::Bill bill =
+        model::bill(profile_.billing,
+                    {.duration_ms = duration_ms,
+                     .init_duration_ms = invocation->init_duration_ms,
+                     .memory_mb = fn.memory_mb,
+                     .architecture = model::parse_architecture(fn.architecture).value_or(model::Architecture::x86_64),
+                     .managed_runtime = runtime && control::is_managed(*runtime),
+                     .provisioned = invocation->provisioned});
     std::string& log = invocation->log;
     if (slot.sandbox) log += slot.sandbox->take_output();
     log += completion.log_before_end + end_line(request.request_id) +
@@ -662,7 +682,8 @@ void Scheduler::on_sandbox_ready(sandbox::Sandbox& sandbox, std::optional<std::i
     invocation.function_init_ms = init_ms;
     if (init_start_epoch_ms) {
         // The runtime said when it began loading the function: INIT splits there.
-        const double runtime_start = std::clamp(static_cast<double>(*init_start_epoch_ms - epoch_ms(slot->spawned_wall)), 0.0, init_ms);
+        const double runtime_start =
+            std::clamp(static_cast<double>(*init_start_epoch_ms - epoch_ms(slot->spawned_wall)), 0.0, init_ms);
         invocation.runtime_start_ms = runtime_start;
         invocation.function_init_ms = init_ms - runtime_start;
     }
@@ -735,7 +756,8 @@ void Scheduler::on_sandbox_idle(sandbox::Sandbox& sandbox) {
 void Scheduler::on_sandbox_exit(sandbox::Sandbox& sandbox, sandbox::ExitStatus status) {
     Slot* slot = find_slot(sandbox);
     if (!slot || slot->phase == Slot::Phase::dead) return;
-    const bool running_invocation = slot->current && (slot->phase == Slot::Phase::initializing || slot->phase == Slot::Phase::busy);
+    const bool running_invocation =
+        slot->current && (slot->phase == Slot::Phase::initializing || slot->phase == Slot::Phase::busy);
     if (!running_invocation) {
         // Died between invocations. An invocation assigned to it meanwhile is routed afresh.
         std::shared_ptr<Invocation> waiting = std::move(slot->current);

@@ -2,18 +2,17 @@
 // Routes every invocation: asks the model where it goes (warm sandbox, new sandbox, or throttle),
 // has the sandbox layer carry it out, enforces the deadline, answers the caller as soon as the
 // runtime responds, and records the invocation and its log. Runs on the event-loop thread.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <filesystem>
-#include <memory>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "common/time_format.hpp"
 #include "control/function_registry.hpp"
@@ -35,7 +34,7 @@ namespace lambdalab::scheduler {
 
 struct SchedulerOptions {
     HostPaths paths;
-    std::filesystem::path sandbox_root;  // per-sandbox /tmp directories live here
+    std::filesystem::path sandbox_root;              // per-sandbox /tmp directories live here
     sandbox::ResourceProvider* resources = nullptr;  // CPU, memory and freezing: required
     sandbox::TmpIsolation tmp;                       // what /tmp isolation the host allows
 };
@@ -52,7 +51,7 @@ struct SandboxStatus {
 };
 
 class Scheduler final : private sandbox::SandboxObserver {
-public:
+  public:
     Scheduler(boost::asio::io_context& io, control::FunctionRegistry& registry, store::Store& store,
               const model::Profile& profile, const model::Clock& clock, SchedulerOptions options);
     ~Scheduler() override;
@@ -81,7 +80,7 @@ public:
     const model::Profile& profile() const { return profile_; }
     const model::Fleet& fleet() const { return fleet_; }
 
-private:
+  private:
     struct Invocation;
     struct Slot;
     struct Completion;

@@ -2,11 +2,11 @@
 // A thin RAII layer over the SQLite C API: a connection, prepared statements, typed binds and reads.
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -14,12 +14,12 @@ struct sqlite3_stmt;
 namespace lambdalab::store {
 
 class SqliteError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Statement {
-public:
+  public:
     Statement(sqlite3* db, std::string_view sql);
     ~Statement();
     Statement(Statement&& other) noexcept;
@@ -57,13 +57,13 @@ public:
     std::string column_text(int column) const;
     bool column_is_null(int column) const;
 
-private:
+  private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
 };
 
 class Connection {
-public:
+  public:
     explicit Connection(const std::string& path, bool read_only = false);
     ~Connection();
     Connection(const Connection&) = delete;
@@ -76,7 +76,7 @@ public:
     int user_version();
     sqlite3* handle() { return db_; }
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };

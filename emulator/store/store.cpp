@@ -53,8 +53,8 @@ std::vector<LogRecord> StoreReader::logs(const std::string& function, std::size_
     stmt.bind_all(function, static_cast<std::int64_t>(limit));
     std::vector<LogRecord> rows;
     while (stmt.step()) {
-        rows.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2), stmt.column_int(3),
-                        stmt.column_text(4)});
+        rows.push_back(
+            {stmt.column_text(0), stmt.column_text(1), stmt.column_text(2), stmt.column_int(3), stmt.column_text(4)});
     }
     return rows;
 }
@@ -135,8 +135,7 @@ std::int64_t StoreReader::invocation_count(const std::string& function) {
     return stmt.step() ? stmt.column_int(0) : 0;
 }
 
-Store::Store(std::filesystem::path path)
-    : path_(std::move(path)), db_(open_and_migrate(path_)), reader_(path_) {
+Store::Store(std::filesystem::path path) : path_(std::move(path)), db_(open_and_migrate(path_)), reader_(path_) {
     writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -195,9 +194,8 @@ void Store::run_writes(std::vector<Write> batch) {
 void Store::writer_loop() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        wake_.wait_for(lock, kBatchInterval, [&] {
-            return stopping_ || flush_requested_ || queue_.size() >= kWakeBacklog;
-        });
+        wake_.wait_for(lock, kBatchInterval,
+                       [&] { return stopping_ || flush_requested_ || queue_.size() >= kWakeBacklog; });
         flush_requested_ = false;
         if (queue_.empty()) {
             if (stopping_) return;
@@ -219,8 +217,10 @@ void Store::writer_loop() {
 
 void Store::save_function(const std::string& name, const std::string& version, const std::string& config_json) {
     enqueue([name, version, config_json, at = epoch_ms_now()](Connection& db) {
-        db.cached("INSERT INTO functions(name, version, config, updated_at_ms) VALUES(?1, ?2, ?3, ?4) "
-                  "ON CONFLICT(name, version) DO UPDATE SET config = excluded.config, updated_at_ms = excluded.updated_at_ms")
+        db.cached(
+              "INSERT INTO functions(name, version, config, updated_at_ms) VALUES(?1, ?2, ?3, ?4) "
+              "ON CONFLICT(name, version) DO UPDATE SET config = excluded.config, updated_at_ms = "
+              "excluded.updated_at_ms")
             .bind_all(name, version, config_json, at)
             .run();
     });
@@ -241,8 +241,9 @@ void Store::delete_function_version(const std::string& name, const std::string& 
 
 void Store::save_async_event(const AsyncEventRow& r) {
     enqueue([r](Connection& db) {
-        db.cached("INSERT OR REPLACE INTO async_events(request_id, function, qualifier, payload, trace_id, accepted_at_ms, "
-                  "attempts, function_errors, next_attempt_at_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)")
+        db.cached(
+              "INSERT OR REPLACE INTO async_events(request_id, function, qualifier, payload, trace_id, accepted_at_ms, "
+              "attempts, function_errors, next_attempt_at_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)")
             .bind_all(r.request_id, r.function, r.qualifier, r.payload, r.trace_id, r.accepted_at_ms, r.attempts,
                       r.function_errors, r.next_attempt_at_ms)
             .run();
@@ -252,7 +253,9 @@ void Store::save_async_event(const AsyncEventRow& r) {
 
 void Store::update_async_event(const AsyncEventRow& r) {
     enqueue([r](Connection& db) {
-        db.cached("UPDATE async_events SET attempts = ?2, function_errors = ?3, next_attempt_at_ms = ?4 WHERE request_id = ?1")
+        db.cached(
+              "UPDATE async_events SET attempts = ?2, function_errors = ?3, next_attempt_at_ms = ?4 WHERE request_id = "
+              "?1")
             .bind_all(r.request_id, r.attempts, r.function_errors, r.next_attempt_at_ms)
             .run();
     });
@@ -266,8 +269,9 @@ void Store::delete_async_event(const std::string& request_id) {
 
 void Store::record_dead_letter(DeadLetterRow r) {
     enqueue([r = std::move(r)](Connection& db) {
-        db.cached("INSERT INTO dead_letters(request_id, function, condition, destination, record, created_at_ms) "
-                  "VALUES(?1,?2,?3,?4,?5,?6)")
+        db.cached(
+              "INSERT INTO dead_letters(request_id, function, condition, destination, record, created_at_ms) "
+              "VALUES(?1,?2,?3,?4,?5,?6)")
             .bind_all(r.request_id, r.function, r.condition,
                       r.destination.empty() ? std::optional<std::string>{} : r.destination, r.record, r.created_at_ms)
             .run();
@@ -282,7 +286,8 @@ void Store::record_invocation(InvocationRecord r) {
               "memory_size_mb, max_memory_used_mb, boot_ms, code_download_ms, vpc_setup_ms, cost_usd, profile, "
               "architecture, runtime_start_ms, function_init_ms, resource_control, cpu_limited_by_host, provisioned, "
               "run_id, variant) "
-              "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)")
+              "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?"
+              "27,?28)")
             .bind_all(r.request_id, r.function, r.version, r.invocation_type,
                       r.sandbox_id.empty() ? std::optional<std::string>{} : r.sandbox_id, r.cold ? 1 : 0, r.status,
                       r.error_type.empty() ? std::optional<std::string>{} : r.error_type, r.start_time_ms,

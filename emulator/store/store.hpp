@@ -22,7 +22,7 @@ class Connection;
 
 // Reads, from any process: the CLI's `logs` reads the file the server writes.
 class StoreReader {
-public:
+  public:
     explicit StoreReader(const std::filesystem::path& path);
     ~StoreReader();
 
@@ -34,13 +34,13 @@ public:
     std::vector<DeadLetterRow> dead_letters(const std::string& function);
     std::int64_t invocation_count(const std::string& function);
 
-private:
+  private:
     std::mutex mutex_;
     std::unique_ptr<Connection> db_;
 };
 
 class Store {
-public:
+  public:
     // Opens (creating and migrating) the database. Throws SqliteError when it cannot.
     explicit Store(std::filesystem::path path);
     ~Store();  // writes everything queued, then closes
@@ -70,7 +70,7 @@ public:
 
     StoreReader& reader() { return reader_; }
 
-private:
+  private:
     using Write = std::function<void(Connection&)>;
     void enqueue(Write write);
     void run_writes(std::vector<Write> batch);

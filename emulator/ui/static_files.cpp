@@ -26,11 +26,20 @@ std::string html_escape(std::string_view text) {
     std::string out;
     for (const char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -139,13 +148,15 @@ net::Response StaticFiles::serve(const std::vector<std::string>& segments, const
     const auto dir = root();
     if (!dir) {
         std::string searched;
-        for (const auto& candidate : candidates_) searched += "<li><code>" + html_escape(candidate.string()) + "</code></li>";
-        return html_page(http::status::service_unavailable, "The web UI is not built",
-                         "<p>lambdalab's Lambda API and its JSON API under <code>/api/</code> work, but the web "
-                         "UI's assets were not found. Install the front-end packages and build:</p>"
-                         "<p><code>scripts/install-deps.sh &amp;&amp; cmake --build build</code></p>"
-                         "<p>(or <code>npm ci &amp;&amp; npm run build</code> in <code>web-ui/</code>). Searched:</p><ul>" +
-                             searched + "</ul>");
+        for (const auto& candidate : candidates_)
+            searched += "<li><code>" + html_escape(candidate.string()) + "</code></li>";
+        return html_page(
+            http::status::service_unavailable, "The web UI is not built",
+            "<p>lambdalab's Lambda API and its JSON API under <code>/api/</code> work, but the web "
+            "UI's assets were not found. Install the front-end packages and build:</p>"
+            "<p><code>scripts/install-deps.sh &amp;&amp; cmake --build build</code></p>"
+            "<p>(or <code>npm ci &amp;&amp; npm run build</code> in <code>web-ui/</code>). Searched:</p><ul>" +
+                searched + "</ul>");
     }
     const auto file = resolve_asset(*dir, segments);
     std::error_code ec;
@@ -153,8 +164,9 @@ net::Response StaticFiles::serve(const std::vector<std::string>& segments, const
         std::string path;
         for (const auto& segment : segments) path += "/" + segment;
         return html_page(http::status::not_found, "Not found",
-                         "<p>There is no <code>" + html_escape(path) + "</code> in the web UI.</p>"
-                         "<p><a href=\"/\">lambdalab</a></p>");
+                         "<p>There is no <code>" + html_escape(path) +
+                             "</code> in the web UI.</p>"
+                             "<p><a href=\"/\">lambdalab</a></p>");
     }
     const auto size = fs::file_size(*file, ec);
     const std::string etag = etag_of(*file, ec ? 0 : size);
@@ -166,9 +178,12 @@ net::Response StaticFiles::serve(const std::vector<std::string>& segments, const
         response = net::Response{http::status::not_modified, 11};
     } else {
         auto data = read_file(*file);
-        if (!data) return html_page(http::status::internal_server_error, "Cannot read the file", "<p>" + html_escape(file->string()) + "</p>");
+        if (!data)
+            return html_page(http::status::internal_server_error, "Cannot read the file",
+                             "<p>" + html_escape(file->string()) + "</p>");
         const std::size_t length = data->size();
-        response = net::make_response(http::status::ok, request.method() == http::verb::head ? std::string() : std::move(*data),
+        response = net::make_response(http::status::ok,
+                                      request.method() == http::verb::head ? std::string() : std::move(*data),
                                       content_type_of(*file));
         response.content_length(length);
     }

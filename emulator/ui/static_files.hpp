@@ -26,7 +26,7 @@ std::optional<std::filesystem::path> resolve_asset(const std::filesystem::path& 
                                                    const std::vector<std::string>& segments);
 
 class StaticFiles {
-public:
+  public:
     explicit StaticFiles(std::vector<std::filesystem::path> candidates) : candidates_(std::move(candidates)) {}
 
     // The answer to a GET or HEAD of `segments`: the file with its type, length, validators and
@@ -38,7 +38,7 @@ public:
     // The first candidate holding index.html, if any.
     std::optional<std::filesystem::path> root() const;
 
-private:
+  private:
     std::vector<std::filesystem::path> candidates_;
 };
 

@@ -21,7 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::int64_t kRecentWindowMs = 5 * 60 * 1000;  // the functions list's "recent" figures
+constexpr std::int64_t kRecentWindowMs = 5 * 60 * 1000;    // the functions list's "recent" figures
 constexpr std::size_t kRecentCap = 10000;                  // rows looked at for them, per function
 constexpr std::int64_t kDefaultWindowMs = 15 * 60 * 1000;  // a function's timeline without from/to
 constexpr std::int64_t kMaxWindowMs = 7LL * 24 * 3600 * 1000;
@@ -34,8 +34,12 @@ struct ApiError {
     std::string message;
 };
 
-[[noreturn]] void bad_request(const std::string& message) { throw ApiError{http::status::bad_request, "BadRequest", message}; }
-[[noreturn]] void not_found(const std::string& message) { throw ApiError{http::status::not_found, "NotFound", message}; }
+[[noreturn]] void bad_request(const std::string& message) {
+    throw ApiError{http::status::bad_request, "BadRequest", message};
+}
+[[noreturn]] void not_found(const std::string& message) {
+    throw ApiError{http::status::not_found, "NotFound", message};
+}
 
 net::Response reply(http::status status, const json& body) {
     auto response = net::make_response(status, body.dump(), "application/json");
@@ -44,7 +48,8 @@ net::Response reply(http::status status, const json& body) {
 }
 
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 std::optional<std::string> query_text(const api::RequestTarget& target, const char* key) {
@@ -53,13 +58,15 @@ std::optional<std::string> query_text(const api::RequestTarget& target, const ch
     return it->second;
 }
 
-std::optional<std::int64_t> query_int(const api::RequestTarget& target, const char* key, std::int64_t low, std::int64_t high) {
+std::optional<std::int64_t> query_int(const api::RequestTarget& target, const char* key, std::int64_t low,
+                                      std::int64_t high) {
     const auto text = query_text(target, key);
     if (!text) return std::nullopt;
     std::int64_t value = 0;
     const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
     if (ec != std::errc() || end != text->data() + text->size() || value < low || value > high) {
-        bad_request(std::string(key) + " must be an integer between " + std::to_string(low) + " and " + std::to_string(high));
+        bad_request(std::string(key) + " must be an integer between " + std::to_string(low) + " and " +
+                    std::to_string(high));
     }
     return value;
 }
@@ -176,8 +183,9 @@ bool UiApi::handle(const api::RequestTarget& target, net::Request& request, net:
     if (s[0] != "api" || s.size() < 2 || !kMine.contains(s[1])) return false;
     try {
         if (!read) {
-            throw ApiError{http::status::method_not_allowed, "MethodNotAllowed",
-                           std::string(request.method_string()) + " is not allowed on " + std::string(request.target())};
+            throw ApiError{
+                http::status::method_not_allowed, "MethodNotAllowed",
+                std::string(request.method_string()) + " is not allowed on " + std::string(request.target())};
         }
         auto response = route(target, request);
         if (request.method() == http::verb::head) {
@@ -201,7 +209,8 @@ net::Response UiApi::route(const api::RequestTarget& target, const net::Request&
     if (s[1] == "functions" && s.size() == 2) return reply(http::status::ok, functions());
     if (s[1] == "functions" && s.size() == 3) return reply(http::status::ok, function(s[2], target));
     if (s[1] == "functions" && s.size() == 4 && s[3] == "logs") {
-        return reply(http::status::ok, {{"function", s[2]}, {"logs", store_->logs(s[2], query_limit(target, 20, 200))}});
+        return reply(http::status::ok,
+                     {{"function", s[2]}, {"logs", store_->logs(s[2], query_limit(target, 20, 200))}});
     }
     if (s[1] == "timeline" && s.size() == 2) return reply(http::status::ok, timeline(target));
     if (s[1] == "series" && s.size() == 2) return reply(http::status::ok, series(target));
@@ -303,7 +312,8 @@ json UiApi::timeline(const api::RequestTarget& target) {
         to = (*brief)["endedAtMs"].is_null() ? now : (*brief)["endedAtMs"].get<std::int64_t>();
         out["source"] = {{"run", *brief}, {"variant", variant ? json(*variant) : json(nullptr)}, {"helpers", helpers}};
         sandbox_rows = store_->sandboxes(bars.sandbox_ids);
-        merge_live(sandbox_rows, live, std::set<std::string>(bars.sandbox_ids.begin(), bars.sandbox_ids.end()), registry_);
+        merge_live(sandbox_rows, live, std::set<std::string>(bars.sandbox_ids.begin(), bars.sandbox_ids.end()),
+                   registry_);
     } else {
         if (function->empty()) bad_request("function must not be empty");
         to = query_int(target, "to", 0, INT64_MAX).value_or(now);
@@ -314,10 +324,11 @@ json UiApi::timeline(const api::RequestTarget& target) {
         // Sandboxes alive in the window though idle in it: they served an invocation before it,
         // within an idle lifetime.
         const std::int64_t lookback = std::min<std::int64_t>(
-            kMaxLookbackMs, static_cast<std::int64_t>(model::to_ms(profile.scaled(profile.lifecycle.idle_lifetime +
-                                                                                  profile.lifecycle.idle_lifetime_spread))));
+            kMaxLookbackMs, static_cast<std::int64_t>(model::to_ms(profile.scaled(
+                                profile.lifecycle.idle_lifetime + profile.lifecycle.idle_lifetime_spread))));
         std::set<std::string> wanted(bars.sandbox_ids.begin(), bars.sandbox_ids.end());
-        for (auto& id : store_->function_sandbox_ids(*function, from - lookback, from, kLookbackRows)) wanted.insert(id);
+        for (auto& id : store_->function_sandbox_ids(*function, from - lookback, from, kLookbackRows))
+            wanted.insert(id);
         for (const auto& status : live) {
             if (status.function == *function) wanted.insert(status.id);
         }
@@ -355,7 +366,11 @@ json UiApi::series(const api::RequestTarget& target) {
     bool truncated = false;
     json columns = store_->series(*run, *variant, query_limit(target, 20000, 100000), truncated);
     const std::size_t count = columns["startMs"].size();
-    return {{"run", *run}, {"variant", *variant}, {"count", count}, {"truncated", truncated}, {"columns", std::move(columns)}};
+    return {{"run", *run},
+            {"variant", *variant},
+            {"count", count},
+            {"truncated", truncated},
+            {"columns", std::move(columns)}};
 }
 
 }  // namespace lambdalab::ui

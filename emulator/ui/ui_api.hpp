@@ -10,11 +10,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "api/request_target.hpp"
 #include "net/http_server.hpp"
@@ -42,7 +41,7 @@ struct UiInfo {
 };
 
 class UiApi {
-public:
+  public:
     // Opens `database` (the emulator's lambdalab.db) read-only; the lab's tables must exist.
     UiApi(const std::filesystem::path& database, const control::FunctionRegistry& registry,
           const scheduler::Scheduler& scheduler, UiInfo info,
@@ -56,7 +55,7 @@ public:
     // Where the built assets are; nullopt when the UI was not built.
     std::optional<std::filesystem::path> assets_dir() const { return files_.root(); }
 
-private:
+  private:
     net::Response route(const api::RequestTarget& target, const net::Request& request);
     nlohmann::json emulator() const;
     nlohmann::json functions();

@@ -75,7 +75,9 @@ UiStore::Bars read_bars(store::Statement& stmt, std::size_t limit) {
     return bars;
 }
 
-std::int64_t as_int(std::size_t value) { return static_cast<std::int64_t>(value); }
+std::int64_t as_int(std::size_t value) {
+    return static_cast<std::int64_t>(value);
+}
 
 }  // namespace
 
@@ -138,12 +140,9 @@ std::optional<json> UiStore::run_brief(std::int64_t run) {
     auto stmt = db_->prepare("SELECT id, name, kind, status, started_at_ms, ended_at_ms FROM runs WHERE id = ?1");
     stmt.bind_all(run);
     if (!stmt.step()) return std::nullopt;
-    return json{{"id", stmt.column_int(0)},
-                {"name", stmt.column_text(1)},
-                {"kind", stmt.column_text(2)},
-                {"status", stmt.column_text(3)},
-                {"startedAtMs", stmt.column_int(4)},
-                {"endedAtMs", int_or_null(stmt, 5)}};
+    return json{{"id", stmt.column_int(0)},          {"name", stmt.column_text(1)},
+                {"kind", stmt.column_text(2)},       {"status", stmt.column_text(3)},
+                {"startedAtMs", stmt.column_int(4)}, {"endedAtMs", int_or_null(stmt, 5)}};
 }
 
 UiStore::Bars UiStore::run_bars(std::int64_t run, const std::optional<std::string>& variant, bool with_helpers,
@@ -210,8 +209,9 @@ json UiStore::series(std::int64_t run, const std::string& variant, std::size_t l
         "boot_ms, code_download_ms, vpc_setup_ms, runtime_start_ms, function_init_ms, cost_usd "
         "FROM invocations WHERE run_id = ?1 AND variant = ?2 ORDER BY start_time_ms, id LIMIT ?3");
     stmt.bind_all(std::to_string(run), variant, as_int(limit + 1));
-    static const char* const kNames[] = {"startMs", "endMs", "durationMs", "initMs", "cold", "status", "billedMs",
-                                         "bootMs", "downloadMs", "vpcMs", "runtimeStartMs", "functionInitMs", "costUsd"};
+    static const char* const kNames[] = {"startMs",        "endMs",          "durationMs", "initMs",     "cold",
+                                         "status",         "billedMs",       "bootMs",     "downloadMs", "vpcMs",
+                                         "runtimeStartMs", "functionInitMs", "costUsd"};
     json columns = json::object();
     for (const char* name : kNames) columns[name] = json::array();
     std::size_t rows = 0;

@@ -7,11 +7,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace lambdalab::store {
 class Connection;
@@ -29,7 +28,7 @@ struct RecentSummary {
 };
 
 class UiStore {
-public:
+  public:
     // Opens `database` read-only.
     explicit UiStore(const std::filesystem::path& database);
     ~UiStore();
@@ -58,8 +57,8 @@ public:
     Bars function_bars(const std::string& function, std::int64_t from_ms, std::int64_t to_ms, std::size_t limit);
     // Sandboxes that served the function's invocations started in [from, to] (for those still alive
     // at the start of a timeline window: look back before it by the idle lifetime), at most `limit`.
-    std::vector<std::string> function_sandbox_ids(const std::string& function, std::int64_t from_ms,
-                                                  std::int64_t to_ms, std::size_t limit);
+    std::vector<std::string> function_sandbox_ids(const std::string& function, std::int64_t from_ms, std::int64_t to_ms,
+                                                  std::size_t limit);
     // Rows of `sandboxes` by id (those the store has; a sandbox is written a moment after it starts).
     nlohmann::json sandboxes(const std::vector<std::string>& ids);
 
@@ -67,7 +66,7 @@ public:
     // and the cold-start phases), in start order, at most `limit`.
     nlohmann::json series(std::int64_t run, const std::string& variant, std::size_t limit, bool& truncated);
 
-private:
+  private:
     std::unique_ptr<store::Connection> db_;
 };
 

@@ -1,12 +1,13 @@
-#include <filesystem>
-#include <fstream>
+#include "control/code_package.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <zip.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "common/aws_error.hpp"
-#include "control/code_package.hpp"
 
 namespace lambdalab::control {
 namespace {
@@ -39,7 +40,7 @@ std::string make_zip(const std::vector<std::tuple<std::string, std::string, unsi
 }
 
 class CodePackageTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         root = fs::temp_directory_path() / ("code-package-test-" + std::to_string(::getpid()) + "-" +
                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());

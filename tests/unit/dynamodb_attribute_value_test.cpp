@@ -34,9 +34,8 @@ TEST(DynamoAttributeValue, RejectsInvalidValuesWithDynamoDbsMessages) {
               "exactly one of the supported datatypes");
     EXPECT_EQ(validation_message(Json::parse(R"({"N": "abc"})")),
               "ValidationException: The parameter cannot be converted to a numeric value: abc");
-    EXPECT_EQ(
-        validation_message(Json::parse(R"({"SS": []})")),
-        "ValidationException: One or more parameter values were invalid: An string set  may not be empty");
+    EXPECT_EQ(validation_message(Json::parse(R"({"SS": []})")),
+              "ValidationException: One or more parameter values were invalid: An string set  may not be empty");
     EXPECT_EQ(validation_message(Json::parse(R"({"SS": ["a", "a"]})")),
               "ValidationException: One or more parameter values were invalid: Input collection [a, a] "
               "contains duplicates.");
@@ -49,8 +48,7 @@ TEST(DynamoAttributeValue, RejectsInvalidValuesWithDynamoDbsMessages) {
               "ValidationException: Number overflow. Attempting to store a number with magnitude larger than "
               "supported range");
     EXPECT_EQ(validation_message(Json::parse(R"({"S": 5})")).substr(0, 22), "SerializationException");
-    EXPECT_EQ(validation_message(Json::parse(R"({"B": "not base64!"})")).substr(0, 22),
-              "SerializationException");
+    EXPECT_EQ(validation_message(Json::parse(R"({"B": "not base64!"})")).substr(0, 22), "SerializationException");
 }
 
 TEST(DynamoAttributeValue, ComparesNumbersNumericallyAndSetsAsSets) {
@@ -59,8 +57,8 @@ TEST(DynamoAttributeValue, ComparesNumbersNumericallyAndSetsAsSets) {
     EXPECT_TRUE(values_equal(Json::parse(R"({"SS": ["a", "b"]})"), Json::parse(R"({"SS": ["b", "a"]})")));
     EXPECT_FALSE(values_equal(Json::parse(R"({"L": [{"S": "a"}, {"S": "b"}]})"),
                               Json::parse(R"({"L": [{"S": "b"}, {"S": "a"}]})")));
-    EXPECT_TRUE(values_equal(Json::parse(R"({"M": {"x": {"N": "2"}}})"),
-                             Json::parse(R"({"M": {"x": {"N": "2.00"}}})")));
+    EXPECT_TRUE(
+        values_equal(Json::parse(R"({"M": {"x": {"N": "2"}}})"), Json::parse(R"({"M": {"x": {"N": "2.00"}}})")));
 
     EXPECT_EQ(compare_values(Json{{"N", "10"}}, Json{{"N", "9"}}), 1);
     EXPECT_EQ(compare_values(Json{{"S", "10"}}, Json{{"S", "9"}}), -1);

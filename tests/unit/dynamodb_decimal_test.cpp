@@ -24,8 +24,7 @@ TEST(DynamoDecimal, ParsesTheFormsDynamoDbAcceptsIntoCanonicalText) {
 }
 
 TEST(DynamoDecimal, RejectsWhatIsNotANumber) {
-    for (const char* text :
-         {"", "abc", "1.2.3", "1e", "--1", "1 ", " 1", ".", "e5", "0x10", "NaN", "Infinity"}) {
+    for (const char* text : {"", "abc", "1.2.3", "1e", "--1", "1 ", " 1", ".", "e5", "0x10", "NaN", "Infinity"}) {
         EXPECT_FALSE(Decimal::parse(text).has_value()) << text;
     }
 }

@@ -57,8 +57,7 @@ TEST(DynamoExpressions, FunctionsAndBooleanLogic) {
                                                             ":three": {"N": "3"}, ":city": {"S": "Paris"}, ":b": {"B": "AQ=="}}})";
     EXPECT_TRUE(holds("begins_with(#n, :p) AND contains(tags, :t)", request));
     EXPECT_TRUE(holds("attribute_exists(profile.city) AND attribute_not_exists(profile.street)", request));
-    EXPECT_TRUE(
-        holds("attribute_type(tags, :type) AND size(tags) = :two AND size(scores) = :three", request));
+    EXPECT_TRUE(holds("attribute_type(tags, :type) AND size(tags) = :two AND size(scores) = :three", request));
     EXPECT_TRUE(holds("contains(scores, :two) AND profile.city = :city AND scores[1] = :two", request));
     EXPECT_TRUE(holds("begins_with(payload, :b)", request));
     EXPECT_TRUE(holds("NOT (attribute_exists(nope) OR size(#n) > :three) AND active = active", request));
@@ -79,8 +78,7 @@ TEST(DynamoExpressions, ParseErrorsUseDynamoDbsWording) {
     EXPECT_EQ(error_of([] { holds("age = = :v", R"({"ExpressionAttributeValues": {":v": {"S": "x"}}})"); }),
               "Invalid ConditionExpression: Syntax error; token: \"=\", near: \"= =\"");
     EXPECT_EQ(error_of([] { holds(""); }), "Invalid ConditionExpression: The expression can not be empty;");
-    EXPECT_EQ(error_of([] { holds("foo(age)"); }),
-              "Invalid ConditionExpression: Invalid function name; function: foo");
+    EXPECT_EQ(error_of([] { holds("foo(age)"); }), "Invalid ConditionExpression: Invalid function name; function: foo");
     EXPECT_EQ(error_of([] { holds("begins_with(age)"); }),
               "Invalid ConditionExpression: Incorrect number of operands for operator or function; operator "
               "or function: "
@@ -98,13 +96,12 @@ TEST(DynamoExpressions, ExpressionsAreLimitedTo4Kb) {
     std::string text = "attribute_exists(a)";
     while (text.size() <= 4096) text += " AND attribute_exists(a)";
     ExpressionInputs in;
-    EXPECT_EQ(
-        error_of([&] { parse_condition(text, in, "FilterExpression"); }),
-        "Invalid FilterExpression: Expression size has exceeded the maximum allowed size; expression size: " +
-            std::to_string(text.size()));
+    EXPECT_EQ(error_of([&] { parse_condition(text, in, "FilterExpression"); }),
+              "Invalid FilterExpression: Expression size has exceeded the maximum allowed size; expression size: " +
+                  std::to_string(text.size()));
     const std::string nested = std::string(1000, '(') + "attribute_exists(a)" + std::string(1000, ')');
-    EXPECT_TRUE(evaluate_condition(parse_condition(nested, in, "FilterExpression"),
-                                   Json::parse(R"({"a": {"S": "x"}})")));
+    EXPECT_TRUE(
+        evaluate_condition(parse_condition(nested, in, "FilterExpression"), Json::parse(R"({"a": {"S": "x"}})")));
 }
 
 TEST(DynamoExpressions, UnusedNamesAndValuesAreRejected) {
@@ -138,8 +135,7 @@ TEST(DynamoExpressions, UpdatesSetRemoveAddDelete) {
     EXPECT_EQ(item["visits"], Json::parse(R"({"N": "1"})"));
 
     // Every operand reads the item as it was; an index past the end appends.
-    const Json swapped =
-        updated("SET scores[0] = scores[2], scores[2] = scores[0], scores[9] = :one", request);
+    const Json swapped = updated("SET scores[0] = scores[2], scores[2] = scores[0], scores[9] = :one", request);
     EXPECT_EQ(swapped["scores"], Json::parse(R"({"L": [{"N": "3"}, {"N": "2"}, {"N": "1"}, {"N": "1"}]})"));
     const Json dropped = updated("DELETE tags :drop", request);
     EXPECT_EQ(dropped["tags"], Json::parse(R"({"SS": ["b"]})"));
@@ -173,14 +169,12 @@ TEST(DynamoExpressions, UpdateErrorsMatchDynamoDb) {
 
 TEST(DynamoExpressions, ProjectionsPickNestedPaths) {
     ExpressionInputs in = inputs(R"({"ExpressionAttributeNames": {"#n": "name"}})");
-    const Json projected =
-        project(kItem, parse_projection("#n, profile.city, scores[2], scores[0], nope", in));
+    const Json projected = project(kItem, parse_projection("#n, profile.city, scores[2], scores[0], nope", in));
     EXPECT_EQ(projected, Json::parse(R"({"name": {"S": "Ada"}, "profile": {"M": {"city": {"S": "Paris"}}},
                                          "scores": {"L": [{"N": "1"}, {"N": "3"}]}})"));
     ExpressionInputs none;
-    EXPECT_NE(
-        error_of([&] { parse_projection("profile, profile.city", none); }).find("Two document paths overlap"),
-        std::string::npos);
+    EXPECT_NE(error_of([&] { parse_projection("profile, profile.city", none); }).find("Two document paths overlap"),
+              std::string::npos);
 }
 
 }  // namespace

@@ -53,8 +53,7 @@ TEST(DynamoKeyCodec, StringsSortByUtf8Bytes) {
     // By UTF-8 bytes "Z" < "a" < "é" (0xC3 0xA9) < "中" (0xE4 ...), and a prefix sorts first.
     const std::vector<std::string> ascending = {"", "A", "Z", "a", "ab", "b", "\xC3\xA9", "\xE4\xB8\xAD"};
     for (std::size_t i = 0; i + 1 < ascending.size(); ++i) {
-        EXPECT_LT(encode_key_value(Json{{"S", ascending[i]}}),
-                  encode_key_value(Json{{"S", ascending[i + 1]}}));
+        EXPECT_LT(encode_key_value(Json{{"S", ascending[i]}}), encode_key_value(Json{{"S", ascending[i + 1]}}));
     }
 }
 

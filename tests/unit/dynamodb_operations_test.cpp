@@ -30,8 +30,8 @@ class DynamoOperations : public ::testing::Test {
     }
 
     void put(const std::string& pk, const std::string& sk, const std::string& extra = "") {
-        run("PutItem", R"({"TableName": "events", "Item": {"pk": {"S": ")" + pk + R"("}, "sk": {"N": ")" +
-                           sk + R"("})" + (extra.empty() ? "" : ", " + extra) + "}}");
+        run("PutItem", R"({"TableName": "events", "Item": {"pk": {"S": ")" + pk + R"("}, "sk": {"N": ")" + sk +
+                           R"("})" + (extra.empty() ? "" : ", " + extra) + "}}");
     }
 
     std::vector<std::string> sort_keys(const Json& response) {
@@ -49,8 +49,7 @@ TEST_F(DynamoOperations, QueryOrdersSortKeysNumericallyAndPages) {
     put("other", "5");
     const std::string base =
         R"({"TableName": "events", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "p"}})";
-    EXPECT_EQ(sort_keys(run("Query", base + "}")),
-              (std::vector<std::string>{"-1", "2.5", "9", "10", "100", "1000"}));
+    EXPECT_EQ(sort_keys(run("Query", base + "}")), (std::vector<std::string>{"-1", "2.5", "9", "10", "100", "1000"}));
     EXPECT_EQ(sort_keys(run("Query", base + R"(, "ScanIndexForward": false})")),
               (std::vector<std::string>{"1000", "100", "10", "9", "2.5", "-1"}));
 
@@ -58,8 +57,8 @@ TEST_F(DynamoOperations, QueryOrdersSortKeysNumericallyAndPages) {
     const Json first = run("Query", base + R"(, "Limit": 4})");
     EXPECT_EQ(sort_keys(first), (std::vector<std::string>{"-1", "2.5", "9", "10"}));
     ASSERT_TRUE(first.contains("LastEvaluatedKey"));
-    const Json second = run(
-        "Query", base + R"(, "Limit": 4, "ExclusiveStartKey": )" + first["LastEvaluatedKey"].dump() + "}");
+    const Json second =
+        run("Query", base + R"(, "Limit": 4, "ExclusiveStartKey": )" + first["LastEvaluatedKey"].dump() + "}");
     EXPECT_EQ(sort_keys(second), (std::vector<std::string>{"100", "1000"}));
     EXPECT_FALSE(second.contains("LastEvaluatedKey"));
 }
@@ -67,15 +66,12 @@ TEST_F(DynamoOperations, QueryOrdersSortKeysNumericallyAndPages) {
 TEST_F(DynamoOperations, QuerySortKeyConditionsFiltersAndCount) {
     for (int i = 1; i <= 20; ++i)
         put("p", std::to_string(i), R"("even": {"BOOL": )" + std::string(i % 2 ? "false" : "true") + "}");
-    const auto query = [&](const std::string& condition, const std::string& values,
-                           const std::string& more = "") {
+    const auto query = [&](const std::string& condition, const std::string& values, const std::string& more = "") {
         return run("Query", R"({"TableName": "events", "KeyConditionExpression": ")" + condition +
-                                R"(", "ExpressionAttributeValues": {":p": {"S": "p"})" + values + "}" + more +
-                                "}");
+                                R"(", "ExpressionAttributeValues": {":p": {"S": "p"})" + values + "}" + more + "}");
     };
-    EXPECT_EQ(
-        sort_keys(query("pk = :p AND sk BETWEEN :a AND :b", R"(, ":a": {"N": "9"}, ":b": {"N": "11"})")),
-        (std::vector<std::string>{"9", "10", "11"}));
+    EXPECT_EQ(sort_keys(query("pk = :p AND sk BETWEEN :a AND :b", R"(, ":a": {"N": "9"}, ":b": {"N": "11"})")),
+              (std::vector<std::string>{"9", "10", "11"}));
     EXPECT_EQ(query("pk = :p AND sk > :a", R"(, ":a": {"N": "18"})")["Count"], 2);
     EXPECT_EQ(query("pk = :p AND sk <= :a", R"(, ":a": {"N": "3"})")["Count"], 3);
     const Json filtered = query("pk = :p AND sk >= :a", R"(, ":a": {"N": "11"}, ":t": {"BOOL": true})",
@@ -90,11 +86,11 @@ TEST_F(DynamoOperations, StringSortKeysSupportBeginsWith) {
         "KeySchema": [{"AttributeName": "dir", "KeyType": "HASH"}, {"AttributeName": "path", "KeyType": "RANGE"}],
         "AttributeDefinitions": [{"AttributeName": "dir", "AttributeType": "S"}, {"AttributeName": "path", "AttributeType": "S"}]})");
     for (const char* path : {"a/1", "a/2", "ab", "b/1", "a"}) {
-        run("PutItem", std::string(R"({"TableName": "files", "Item": {"dir": {"S": "d"}, "path": {"S": ")") +
-                           path + R"("}}})");
+        run("PutItem",
+            std::string(R"({"TableName": "files", "Item": {"dir": {"S": "d"}, "path": {"S": ")") + path + R"("}}})");
     }
-    const Json found = run(
-        "Query", R"J({"TableName": "files", "KeyConditionExpression": "dir = :d AND begins_with(#p, :prefix)",
+    const Json found =
+        run("Query", R"J({"TableName": "files", "KeyConditionExpression": "dir = :d AND begins_with(#p, :prefix)",
         "ExpressionAttributeNames": {"#p": "path"}, "ExpressionAttributeValues": {":d": {"S": "d"}, ":prefix": {"S": "a/"}}})J");
     ASSERT_EQ(found["Count"], 2);
     EXPECT_EQ(found["Items"][0]["path"]["S"], "a/1");
@@ -110,25 +106,23 @@ TEST_F(DynamoOperations, ConditionalWritesAndReturnValues) {
     EXPECT_EQ(failed.message, "The conditional request failed");
     EXPECT_EQ(failed.extra["Item"]["n"]["N"], "5");
 
-    const Json updated =
-        run("UpdateItem", R"({"TableName": "events", "Key": {"pk": {"S": "p"}, "sk": {"N": "1"}},
+    const Json updated = run("UpdateItem", R"({"TableName": "events", "Key": {"pk": {"S": "p"}, "sk": {"N": "1"}},
         "UpdateExpression": "SET n = n + :d", "ConditionExpression": "n = :five",
         "ExpressionAttributeValues": {":d": {"N": "2"}, ":five": {"N": "5"}}, "ReturnValues": "UPDATED_NEW"})");
     EXPECT_EQ(updated["Attributes"], Json::parse(R"({"n": {"N": "7"}})"));
 
-    const Json deleted = run(
-        "DeleteItem",
-        R"({"TableName": "events", "Key": {"pk": {"S": "p"}, "sk": {"N": "1"}}, "ReturnValues": "ALL_OLD"})");
+    const Json deleted =
+        run("DeleteItem",
+            R"({"TableName": "events", "Key": {"pk": {"S": "p"}, "sk": {"N": "1"}}, "ReturnValues": "ALL_OLD"})");
     EXPECT_EQ(deleted["Attributes"]["n"]["N"], "7");
-    EXPECT_FALSE(run("GetItem", R"({"TableName": "events", "Key": {"pk": {"S": "p"}, "sk": {"N": "1"}}})")
-                     .contains("Item"));
+    EXPECT_FALSE(
+        run("GetItem", R"({"TableName": "events", "Key": {"pk": {"S": "p"}, "sk": {"N": "1"}}})").contains("Item"));
 }
 
 TEST_F(DynamoOperations, UpdateItemCreatesMissingItemsButNeverChangesKeys) {
     run("UpdateItem", R"({"TableName": "events", "Key": {"pk": {"S": "new"}, "sk": {"N": "1"}},
         "UpdateExpression": "ADD hits :one", "ExpressionAttributeValues": {":one": {"N": "1"}}})");
-    const Json got =
-        run("GetItem", R"({"TableName": "events", "Key": {"pk": {"S": "new"}, "sk": {"N": "1"}}})");
+    const Json got = run("GetItem", R"({"TableName": "events", "Key": {"pk": {"S": "new"}, "sk": {"N": "1"}}})");
     EXPECT_EQ(got["Item"], Json::parse(R"({"pk": {"S": "new"}, "sk": {"N": "1"}, "hits": {"N": "1"}})"));
     EXPECT_EQ(error("UpdateItem", R"({"TableName": "events", "Key": {"pk": {"S": "new"}, "sk": {"N": "1"}},
         "UpdateExpression": "SET sk = :two", "ExpressionAttributeValues": {":two": {"N": "2"}}})")
@@ -140,12 +134,10 @@ TEST_F(DynamoOperations, UpdateItemCreatesMissingItemsButNeverChangesKeys) {
 TEST_F(DynamoOperations, BadRequestsGetDynamoDbsErrors) {
     EXPECT_EQ(error("PutItem", R"({"TableName": "events", "Item": {"pk": {"S": "p"}}})").message,
               "One of the required keys was not given a value");
-    EXPECT_EQ(
-        error("PutItem", R"({"TableName": "events", "Item": {"pk": {"S": "p"}, "sk": {"S": "1"}}})").message,
-        "One or more parameter values were invalid: Type mismatch for key sk expected: N actual: S");
-    EXPECT_EQ(
-        error("GetItem", R"({"TableName": "events", "Key": {"pk": {"S": "p"}, "sk": {"S": "1"}}})").message,
-        "The provided key element does not match the schema");
+    EXPECT_EQ(error("PutItem", R"({"TableName": "events", "Item": {"pk": {"S": "p"}, "sk": {"S": "1"}}})").message,
+              "One or more parameter values were invalid: Type mismatch for key sk expected: N actual: S");
+    EXPECT_EQ(error("GetItem", R"({"TableName": "events", "Key": {"pk": {"S": "p"}, "sk": {"S": "1"}}})").message,
+              "The provided key element does not match the schema");
     EXPECT_EQ(error("GetItem", R"({"TableName": "events", "Key": {"pk": {"S": "p"}}})").message,
               "The provided key element does not match the schema");
     const DynamoError missing = error("GetItem", R"({"TableName": "nothere", "Key": {"pk": {"S": "p"}}})");
@@ -156,11 +148,11 @@ TEST_F(DynamoOperations, BadRequestsGetDynamoDbsErrors) {
                   .type,
               "ResourceInUseException");
     const std::string big(400 * 1024, 'x');
-    EXPECT_EQ(error("PutItem",
-                    R"({"TableName": "events", "Item": {"pk": {"S": "p"}, "sk": {"N": "1"}, "big": {"S": ")" +
-                        big + R"("}}})")
-                  .message,
-              "Item size has exceeded the maximum allowed size");
+    EXPECT_EQ(
+        error("PutItem", R"({"TableName": "events", "Item": {"pk": {"S": "p"}, "sk": {"N": "1"}, "big": {"S": ")" +
+                             big + R"("}}})")
+            .message,
+        "Item size has exceeded the maximum allowed size");
     EXPECT_EQ(
         error(
             "Query",
@@ -185,8 +177,8 @@ TEST_F(DynamoOperations, BatchesWriteAtomicallyAndReadBack) {
         {"PutRequest": {"Item": {"pk": {"S": "c"}}}}]}})")
                   .message,
               "One of the required keys was not given a value");
-    EXPECT_FALSE(run("GetItem", R"({"TableName": "events", "Key": {"pk": {"S": "c"}, "sk": {"N": "1"}}})")
-                     .contains("Item"));
+    EXPECT_FALSE(
+        run("GetItem", R"({"TableName": "events", "Key": {"pk": {"S": "c"}, "sk": {"N": "1"}}})").contains("Item"));
     EXPECT_EQ(error("BatchWriteItem", R"({"RequestItems": {"events": [
         {"PutRequest": {"Item": {"pk": {"S": "c"}, "sk": {"N": "1"}}}},
         {"DeleteRequest": {"Key": {"pk": {"S": "c"}, "sk": {"N": "1.0"}}}}]}})")
@@ -202,9 +194,8 @@ TEST_F(DynamoOperations, TransactionsAreAllOrNothing) {
         {"Put": {"TableName": "events", "Item": {"pk": {"S": "t"}, "sk": {"N": "2"}}, "ConditionExpression": "attribute_not_exists(pk)"}}]})J";
     EXPECT_EQ(run("TransactWriteItems", transfer), Json::object());
     const auto n_of_first = [&] {
-        return run(
-            "GetItem",
-            R"({"TableName": "events", "Key": {"pk": {"S": "t"}, "sk": {"N": "1"}}})")["Item"]["n"]["N"];
+        return run("GetItem",
+                   R"({"TableName": "events", "Key": {"pk": {"S": "t"}, "sk": {"N": "1"}}})")["Item"]["n"]["N"];
     };
     EXPECT_EQ(n_of_first(), "0");
 
@@ -235,8 +226,7 @@ TEST_F(DynamoOperations, TablesAreListedDescribedAndDeleted) {
     EXPECT_EQ(described["Table"]["TableStatus"], "ACTIVE");
     EXPECT_EQ(described["Table"]["TableArn"], "arn:aws:dynamodb:us-east-1:123456789012:table/events");
     EXPECT_EQ(run("ListTables", "{}")["TableNames"], Json::parse(R"(["events"])"));
-    EXPECT_EQ(run("DeleteTable", R"({"TableName": "events"})")["TableDescription"]["TableStatus"],
-              "DELETING");
+    EXPECT_EQ(run("DeleteTable", R"({"TableName": "events"})")["TableDescription"]["TableStatus"], "DELETING");
     EXPECT_EQ(error("DescribeTable", R"({"TableName": "events"})").message,
               "Requested resource not found: Table: events not found");
 }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "control/function_name.hpp"
+
+#include <gtest/gtest.h>
 
 namespace lambdalab::control {
 namespace {

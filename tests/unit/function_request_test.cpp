@@ -1,8 +1,10 @@
+#include "control/function_request.hpp"
+
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "common/aws_error.hpp"
-#include "control/function_request.hpp"
 
 namespace lambdalab::control {
 namespace {
@@ -28,8 +30,12 @@ std::string rejection(const json& request, bool creating = true) {
 TEST(ApplyConfiguration, TakesEveryField) {
     FunctionConfig config;
     json request = valid();
-    request.update({{"MemorySize", 1769}, {"Timeout", 900}, {"Description", "d"}, {"Architectures", {"arm64"}},
-                    {"EphemeralStorage", {{"Size", 1024}}}, {"Environment", {{"Variables", {{"GREETING", "hi"}}}}},
+    request.update({{"MemorySize", 1769},
+                    {"Timeout", 900},
+                    {"Description", "d"},
+                    {"Architectures", {"arm64"}},
+                    {"EphemeralStorage", {{"Size", 1024}}},
+                    {"Environment", {{"Variables", {{"GREETING", "hi"}}}}},
                     {"VpcConfig", {{"SubnetIds", {"subnet-1"}}, {"SecurityGroupIds", {"sg-1"}}}}});
     apply_configuration(config, request, true);
     EXPECT_EQ(config.name, "f");
@@ -67,7 +73,8 @@ TEST(ApplyConfiguration, LimitsAreLambdas) {
     EXPECT_NE(rejection(with({{"Architectures", {"x86_64", "arm64"}}})).find("architectures"), std::string::npos);
     EXPECT_NE(rejection(with({{"Environment", {{"Variables", {{"AWS_REGION", "x"}}}}}})).find("AWS_REGION"),
               std::string::npos);
-    EXPECT_NE(rejection(with({{"VpcConfig", {{"SubnetIds", {"subnet-1"}}}}})).find("security group"), std::string::npos);
+    EXPECT_NE(rejection(with({{"VpcConfig", {{"SubnetIds", {"subnet-1"}}}}})).find("security group"),
+              std::string::npos);
     json no_handler = valid();
     no_handler.erase("Handler");
     EXPECT_NE(rejection(no_handler).find("mandatory"), std::string::npos);

@@ -60,11 +60,13 @@ TEST(LabArrivals, PoissonArrivalsHaveTheRateOnAverageAndAreReproducible) {
     for (std::size_t i = 1; i < a.size(); ++i) gaps.push_back(a[i] - a[i - 1]);
     const double mean = std::accumulate(gaps.begin(), gaps.end(), 0.0) / static_cast<double>(gaps.size());
     EXPECT_NEAR(mean, 100, 12);
-    const double above = static_cast<double>(std::count_if(gaps.begin(), gaps.end(), [&](double g) { return g > mean; }));
+    const double above =
+        static_cast<double>(std::count_if(gaps.begin(), gaps.end(), [&](double g) { return g > mean; }));
     EXPECT_NEAR(above / static_cast<double>(gaps.size()), 0.368, 0.06);
     // Averaged over seeds, a ramp's count is its integral.
     double total = 0;
-    for (std::uint64_t seed = 1; seed <= 400; ++seed) total += static_cast<double>(arrival_schedule({rate(1, 20, 40)}, ArrivalProcess::poisson, seed).size());
+    for (std::uint64_t seed = 1; seed <= 400; ++seed)
+        total += static_cast<double>(arrival_schedule({rate(1, 20, 40)}, ArrivalProcess::poisson, seed).size());
     EXPECT_NEAR(total / 400, 30, 1.5);
 }
 

@@ -21,7 +21,8 @@ json variant(const std::string& name, double p50, double init, int cold, int mem
               {"errors", 1},
               {"throttles", 2},
               {"coldStarts", cold},
-              {"duration", {{"count", 8}, {"p50", p50}, {"p90", p50 * 2}, {"p99", p50 * 3}, {"max", p50 * 4}, {"mean", p50}}},
+              {"duration",
+               {{"count", 8}, {"p50", p50}, {"p90", p50 * 2}, {"p99", p50 * 3}, {"max", p50 * 4}, {"mean", p50}}},
               {"warmDuration", {{"count", 8 - cold}, {"p50", p50}}},
               {"coldDuration", {{"count", cold}, {"p50", p50 * 2}}},
               {"initDuration", {{"count", cold}, {"mean", init}, {"p50", init}}},
@@ -38,28 +39,39 @@ json run() {
             {"startedAtMs", 1700000000000},
             {"endedAtMs", 1700000065000},
             {"headline", "a headline"},
-            {"variants", {variant("128", 1310, 12.5, 1, 128), variant("1769", 100, 10, 1, 1769),
-                          {{"name", "vpc"}, {"status", "skipped"}, {"message", "no VPC model"}, {"config", json::object()}}}},
+            {"variants",
+             {variant("128", 1310, 12.5, 1, 128),
+              variant("1769", 100, 10, 1, 1769),
+              {{"name", "vpc"}, {"status", "skipped"}, {"message", "no VPC model"}, {"config", json::object()}}}},
             {"result",
              {{"powerTuning",
                {{"primes-cpp",
                  {{"power", 1769},
                   {"cost", 1e-7},
                   {"duration", 110},
-                  {"stateMachine", {{"executionCost", 0.0003}, {"lambdaCost", 1e-6}, {"visualization", "https://lambda-power-tuning.show/#x"}}},
-                  {"stats", {{{"value", 128}, {"averagePrice", 3e-7}, {"averageDuration", 1441}},
-                             {{"value", 1769}, {"averagePrice", 2e-7}, {"averageDuration", 110}}}}}}}}}}};
+                  {"stateMachine",
+                   {{"executionCost", 0.0003},
+                    {"lambdaCost", 1e-6},
+                    {"visualization", "https://lambda-power-tuning.show/#x"}}},
+                  {"stats",
+                   {{{"value", 128}, {"averagePrice", 3e-7}, {"averageDuration", 1441}},
+                    {{"value", 1769}, {"averagePrice", 2e-7}, {"averageDuration", 110}}}}}}}}}}};
 }
 
 TEST(LabHeadline, RendersFiguresFromTheRun) {
-    EXPECT_EQ(render_headline("primes-cpp: 128 MB is {ratio:128:1769:p50}x slower than 1769 MB; cheapest {cheapest:primes-cpp} MB", run()),
+    EXPECT_EQ(render_headline(
+                  "primes-cpp: 128 MB is {ratio:128:1769:p50}x slower than 1769 MB; cheapest {cheapest:primes-cpp} MB",
+                  run()),
               "primes-cpp: 128 MB is 13.1x slower than 1769 MB; cheapest 1769 MB");
-    EXPECT_EQ(render_headline("{128:p50} {1769:init_mean} {128:cold} {128:throttles} {1769:cost} {1769:cost_per_million}", run()),
+    EXPECT_EQ(render_headline(
+                  "{128:p50} {1769:init_mean} {128:cold} {128:throttles} {1769:cost} {1769:cost_per_million}", run()),
               "1310 ms 10.0 ms 1 2 $1.25e-07 $0.12");
-    EXPECT_EQ(render_headline("{diff:128:1769:init_mean} {fastest:primes-cpp} {power:primes-cpp} {128:cold_pct}", run()),
-              "2.50 ms 1769 1769 13%");
-    EXPECT_EQ(render_headline("{128:resp.nodes} nodes, {128:resp.throttled} throttled; {vpc:p50}; {128:pt_duration}", run()),
-              "10 nodes, 3.5 throttled; n/a; 1441 ms");
+    EXPECT_EQ(
+        render_headline("{diff:128:1769:init_mean} {fastest:primes-cpp} {power:primes-cpp} {128:cold_pct}", run()),
+        "2.50 ms 1769 1769 13%");
+    EXPECT_EQ(
+        render_headline("{128:resp.nodes} nodes, {128:resp.throttled} throttled; {vpc:p50}; {128:pt_duration}", run()),
+        "10 nodes, 3.5 throttled; n/a; 1441 ms");
     EXPECT_EQ(render_headline("no placeholders", run()), "no placeholders");
 }
 
@@ -73,11 +85,13 @@ TEST(LabHeadline, ChecksPlaceholders) {
 TEST(LabReport, TextHasAColumnPerFigureAndSaysWhatWasNotMeasured) {
     const std::string text = report_text(run());
     EXPECT_NE(text.find("run 7: primes (suite, complete)"), std::string::npos);
-    EXPECT_NE(text.find("variant  function      MB  count  errors  throttles  cold  p50 ms  p90 ms  p99 ms  max ms  init ms  "
-                        "$/invocation  $/million\n"
-                        "128      primes-cpp   128     10       1          2     1    1310    2620    3930    5240     12.5      "
-                        "1.25e-07       0.12\n"),
-              std::string::npos)
+    EXPECT_NE(
+        text.find(
+            "variant  function      MB  count  errors  throttles  cold  p50 ms  p90 ms  p99 ms  max ms  init ms  "
+            "$/invocation  $/million\n"
+            "128      primes-cpp   128     10       1          2     1    1310    2620    3930    5240     12.5      "
+            "1.25e-07       0.12\n"),
+        std::string::npos)
         << text;
     EXPECT_NE(text.find("vpc (skipped): no VPC model"), std::string::npos);
     EXPECT_NE(text.find("Power Tuning of primes-cpp: power 1769 MB"), std::string::npos);

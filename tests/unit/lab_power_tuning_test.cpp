@@ -24,7 +24,9 @@ TEST(LabPowerTuning, ReadsTheReportLineLikeTheExecutor) {
     EXPECT_DOUBLE_EQ(cold.tuning_duration(), 225.7);
     EXPECT_DOUBLE_EQ(cold.tuning_billed(), 226);
 
-    const ReportFigures warm = parse_report("REPORT RequestId: a\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t\n");
+    const ReportFigures warm = parse_report(
+        "REPORT RequestId: a\tDuration: 3.00 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 40 "
+        "MB\t\n");
     EXPECT_DOUBLE_EQ(warm.duration_ms, 3);
     EXPECT_DOUBLE_EQ(warm.init_duration_ms, 0);  // missing counts as 0
     // The regexes need the tab and, for Duration, a decimal point.
@@ -33,7 +35,8 @@ TEST(LabPowerTuning, ReadsTheReportLineLikeTheExecutor) {
     EXPECT_FALSE(parse_report("no report here").found);
     // SnapStart restores count like Init.
     const ReportFigures restored = parse_report(
-        "REPORT RequestId: a\tDuration: 10.50 ms\tBilled Duration: 11 ms\tRestore Duration: 300.25 ms\tBilled Restore Duration: 150 ms\t");
+        "REPORT RequestId: a\tDuration: 10.50 ms\tBilled Duration: 11 ms\tRestore Duration: 300.25 ms\tBilled Restore "
+        "Duration: 150 ms\t");
     EXPECT_DOUBLE_EQ(restored.tuning_duration(), 310.75);
     EXPECT_DOUBLE_EQ(restored.tuning_billed(), 161);
 }
@@ -41,7 +44,8 @@ TEST(LabPowerTuning, ReadsTheReportLineLikeTheExecutor) {
 TEST(LabPowerTuning, ReadsJsonPlatformReports) {
     const ReportFigures f = parse_report(
         "{\"time\":\"x\",\"type\":\"platform.start\",\"record\":{}}\n"
-        "{\"time\":\"x\",\"type\":\"platform.report\",\"record\":{\"metrics\":{\"durationMs\":12.5,\"billedDurationMs\":13,"
+        "{\"time\":\"x\",\"type\":\"platform.report\",\"record\":{\"metrics\":{\"durationMs\":12.5,"
+        "\"billedDurationMs\":13,"
         "\"initDurationMs\":80.25}}}\n");
     EXPECT_TRUE(f.found);
     EXPECT_DOUBLE_EQ(f.tuning_duration(), 92.75);
@@ -81,7 +85,11 @@ TEST(LabPowerTuning, ExecutorStatisticsTrimBothDurationsAndBilled) {
 
 std::vector<ExecutorStats> known_stats() {
     // value, averagePrice, averageDuration, totalCost
-    return {{128, 3.0e-7, 1000, 0}, {256, 2.0e-7, 400, 0}, {512, 2.0e-7, 300, 0}, {1024, 4.0e-7, 150, 0}, {2048, 8.0e-7, 150, 0}};
+    return {{128, 3.0e-7, 1000, 0},
+            {256, 2.0e-7, 400, 0},
+            {512, 2.0e-7, 300, 0},
+            {1024, 4.0e-7, 150, 0},
+            {2048, 8.0e-7, 150, 0}};
 }
 
 TEST(LabPowerTuning, StrategiesPickLikeTheAnalyzer) {
@@ -126,7 +134,8 @@ TEST(LabPowerTuning, VisualizationUrlEncodesTypedArrays) {
     const std::vector<double> times = {37002.4, 18647.8, 8489.4, 3890.9, 2512.2, 2009.8};
     const std::vector<double> costs = {7.7168e-5, 7.7576e-5, 7.0624e-5, 6.4688e-5, 6.2608e-5, 1.02648e-4};
     std::vector<ExecutorStats> stats;
-    for (std::size_t i = sizes.size(); i-- > 0;) stats.push_back({sizes[i], costs[i], times[i], 0});  // unsorted on purpose
+    for (std::size_t i = sizes.size(); i-- > 0;)
+        stats.push_back({sizes[i], costs[i], times[i], 0});  // unsorted on purpose
     EXPECT_EQ(visualization_url(stats, "us-east-1"),
               "https://lambda-power-tuning.show/#gAAAAQACAAQABsAL;ZooQR5qvkUaapQRGZi5zRTMDHUWaOftE;"
               "QdWhOEywojj5G5Q4G6mHOGpMgzi6RNc4");

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
-#include <unistd.h>
 
 #include "lab/lab_schema.hpp"
 #include "lab/run_store.hpp"
@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 class RunStoreTest : public ::testing::Test {
-protected:
+  protected:
     RunStoreTest()
         : dir(fs::temp_directory_path() / ("lambdalab-lab-test-" + std::to_string(::getpid()) + "-" +
                                            ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
@@ -69,7 +69,8 @@ TEST_F(RunStoreTest, TheLabSchemaIsVersionedApartFromTheCore) {
 }
 
 TEST_F(RunStoreTest, StatisticsComeFromTheTaggedInvocations) {
-    const std::int64_t id = runs->create_run({"suite-a", "suite", {{"name", "suite-a"}}, "http://x", {{"hostCores", 2}}});
+    const std::int64_t id =
+        runs->create_run({"suite-a", "suite", {{"name", "suite-a"}}, "http://x", {{"hostCores", 2}}});
     EXPECT_GT(id, 0);
     runs->add_variant(id, "fast", 0, {{"memory", 1769}});
     runs->add_variant(id, "slow", 1, {{"memory", 128}});
@@ -80,13 +81,22 @@ TEST_F(RunStoreTest, StatisticsComeFromTheTaggedInvocations) {
     invocation(key, "fast", "error", false, 20);
     invocation(key, "slow", "timeout", false, 3000);
     invocation(key, "fast/warmup", "success", true, 1, 50);  // not a variant: left out
-    invocation("999", "fast", "success", false, 1);           // another run
+    invocation("999", "fast", "success", false, 1);          // another run
     store->flush();
-    runs->add_samples(id, json::array({{{"variant", "fast"}, {"seq", 0}, {"sent_at_ms", 1.0}, {"client_ms", 2.5}, {"outcome", "success"},
-                                        {"response", R"({"nodes": 4, "list": [1, 2]})"}},
-                                       {{"variant", "fast"}, {"seq", 1}, {"sent_at_ms", 2.0}, {"client_ms", 3.5}, {"outcome", "success"},
-                                        {"response", R"({"nodes": 6, "list": []})"}},
-                                       {{"variant", "fast"}, {"seq", 2}, {"sent_at_ms", 3.0}, {"outcome", "network"}}}));
+    runs->add_samples(id,
+                      json::array({{{"variant", "fast"},
+                                    {"seq", 0},
+                                    {"sent_at_ms", 1.0},
+                                    {"client_ms", 2.5},
+                                    {"outcome", "success"},
+                                    {"response", R"({"nodes": 4, "list": [1, 2]})"}},
+                                   {{"variant", "fast"},
+                                    {"seq", 1},
+                                    {"sent_at_ms", 2.0},
+                                    {"client_ms", 3.5},
+                                    {"outcome", "success"},
+                                    {"response", R"({"nodes": 6, "list": []})"}},
+                                   {{"variant", "fast"}, {"seq", 2}, {"sent_at_ms", 3.0}, {"outcome", "network"}}}));
 
     const json stats = runs->compute_stats(id);
     const json& fast = stats["fast"];
@@ -118,7 +128,8 @@ TEST_F(RunStoreTest, StatisticsComeFromTheTaggedInvocations) {
     EXPECT_EQ(run["variants"][0]["name"], "fast");
     EXPECT_EQ(run["variants"][0]["stats"]["succeeded"], 10);
     runs->update_variant(id, "fast", {{"status", "complete"}, {"result", {{"averageDuration", 4.2}}}});
-    runs->finish_run(id, {{"status", "complete"}, {"headline", "fast is fast"}, {"result", {{"powerTuning", json::object()}}}});
+    runs->finish_run(
+        id, {{"status", "complete"}, {"headline", "fast is fast"}, {"result", {{"powerTuning", json::object()}}}});
     invocation(key, "fast", "success", false, 1);  // after the end: the cached statistics stand
     store->flush();
     run = runs->run(id);

@@ -7,7 +7,9 @@ namespace {
 
 using nlohmann::json;
 
-Suite parse(const json& document) { return parse_suite(document, "/suites"); }
+Suite parse(const json& document) {
+    return parse_suite(document, "/suites");
+}
 
 // The path of the error a document gives, and its message.
 std::string error_of(const json& document) {
@@ -19,7 +21,9 @@ std::string error_of(const json& document) {
     return "no error";
 }
 
-json minimal() { return {{"name", "s"}, {"function", "f"}, {"load", {{"num", 5}}}}; }
+json minimal() {
+    return {{"name", "s"}, {"function", "f"}, {"load", {{"num", 5}}}};
+}
 
 TEST(LabSuite, AMinimalSuiteIsOneVariant) {
     const Suite suite = parse(minimal());
@@ -40,8 +44,12 @@ TEST(LabSuite, VariantsOverrideTheDefaultsAtTheTop) {
     doc["memory"] = 512;
     doc["variants"] = json::array({{{"name", "a"}},
                                    {{"memory", 1024}, {"function", "g"}, {"payload", "{\"n\": 2}"}},
-                                   {{"name", "c"}, {"architecture", "arm64"}, {"environment", {{"MODE", "x"}}},
-                                    {"vpc", true}, {"reservedConcurrency", 10}, {"start", "warm"},
+                                   {{"name", "c"},
+                                    {"architecture", "arm64"},
+                                    {"environment", {{"MODE", "x"}}},
+                                    {"vpc", true},
+                                    {"reservedConcurrency", 10},
+                                    {"start", "warm"},
                                     {"load", {{"num", 20}, {"concurrency", 4}}}}});
     const Suite suite = parse(doc);
     ASSERT_EQ(suite.variants.size(), 3u);
@@ -82,8 +90,10 @@ TEST(LabSuite, AMatrixExpandsEveryCombination) {
 
 TEST(LabSuite, OpenLoopPhases) {
     json doc = minimal();
-    doc["load"] = {{"phases", {{{"duration", 10}, {"arrivalRate", 5}}, {{"pause", 2}}, {{"duration", 4}, {"arrivalCount", 8}}}},
-                   {"arrivals", "poisson"}, {"maxInFlight", 16}};
+    doc["load"] = {
+        {"phases", {{{"duration", 10}, {"arrivalRate", 5}}, {{"pause", 2}}, {{"duration", 4}, {"arrivalCount", 8}}}},
+        {"arrivals", "poisson"},
+        {"maxInFlight", 16}};
     const Suite suite = parse(doc);
     const Load& load = suite.variants[0].load;
     EXPECT_EQ(load.kind, Load::Kind::open);
@@ -102,10 +112,12 @@ TEST(LabSuite, BadFieldsAreNamedByTheirPath) {
     doc["variants"][2]["memory"] = 300.5;
     EXPECT_EQ(error_of(doc), "suite.variants[2].memory: must be an integer between 128 and 10240");
     doc["variants"][2] = {{"memroy", 300}};
-    EXPECT_TRUE(error_of(doc).starts_with("suite.variants[2].memroy: unknown field (expected one of: function, payload"));
+    EXPECT_TRUE(
+        error_of(doc).starts_with("suite.variants[2].memroy: unknown field (expected one of: function, payload"));
 
     EXPECT_EQ(error_of({{"function", "f"}, {"load", {{"num", 5}}}}), "suite.name: required");
-    EXPECT_EQ(error_of({{"name", "s"}, {"load", {{"num", 5}}}}), "suite.function: required (in the variant or at the top of the suite)");
+    EXPECT_EQ(error_of({{"name", "s"}, {"load", {{"num", 5}}}}),
+              "suite.function: required (in the variant or at the top of the suite)");
     json bad = minimal();
     bad["load"] = {{"num", 0}};
     EXPECT_EQ(error_of(bad), "suite.load.num: must be an integer between 1 and 10000000");
@@ -157,10 +169,12 @@ TEST(LabSuite, PowerTuningNeedsMemoryAndFiveInvocations) {
     EXPECT_TRUE(suite.variants[0].load.tail);  // statistics come from REPORT lines
 
     doc["load"] = {{"num", 4}};
-    EXPECT_EQ(error_of(doc), "suite.analysis.powerTuning (variant '128'): power tuning needs num >= 5 (as its Initializer requires)");
+    EXPECT_EQ(error_of(doc),
+              "suite.analysis.powerTuning (variant '128'): power tuning needs num >= 5 (as its Initializer requires)");
     doc = minimal();
     doc["analysis"] = {{"powerTuning", json::object()}};
-    EXPECT_EQ(error_of(doc), "suite.analysis.powerTuning (variant 's'): every variant of a power tuning needs a memory size");
+    EXPECT_EQ(error_of(doc),
+              "suite.analysis.powerTuning (variant 's'): every variant of a power tuning needs a memory size");
 }
 
 TEST(LabSuite, HeadlinesReferToRealVariantsAndMetrics) {

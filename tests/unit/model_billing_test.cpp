@@ -13,17 +13,19 @@ TEST(Bill, RoundsUpToTheMillisecond) {
 }
 
 TEST(Bill, IncludesInitSinceAugust2025) {
-    EXPECT_EQ(bill(BillingSettings{}, {.duration_ms = 10.2, .init_duration_ms = 174.92, .memory_mb = 128}).billed_duration_ms,
-              186);
+    EXPECT_EQ(
+        bill(BillingSettings{}, {.duration_ms = 10.2, .init_duration_ms = 174.92, .memory_mb = 128}).billed_duration_ms,
+        186);
     BillingSettings legacy;
     legacy.bill_init = false;
     EXPECT_EQ(bill(legacy, {.duration_ms = 10.2, .init_duration_ms = 174.92, .memory_mb = 128, .managed_runtime = true})
                   .billed_duration_ms,
               11);
     // Custom runtimes always paid for INIT.
-    EXPECT_EQ(bill(legacy, {.duration_ms = 10.2, .init_duration_ms = 174.92, .memory_mb = 128, .managed_runtime = false})
-                  .billed_duration_ms,
-              186);
+    EXPECT_EQ(
+        bill(legacy, {.duration_ms = 10.2, .init_duration_ms = 174.92, .memory_mb = 128, .managed_runtime = false})
+            .billed_duration_ms,
+        186);
 }
 
 TEST(Bill, ReproducesTheOperatorGuidePrimesTable) {
@@ -36,7 +38,8 @@ TEST(Bill, ReproducesTheOperatorGuidePrimesTable) {
 
 TEST(Bill, ArmIsCheaper) {
     const double x86 = bill(BillingSettings{}, {.duration_ms = 1000, .memory_mb = 1024}).cost_usd;
-    const double arm = bill(BillingSettings{}, {.duration_ms = 1000, .memory_mb = 1024, .architecture = Architecture::arm64}).cost_usd;
+    const double arm =
+        bill(BillingSettings{}, {.duration_ms = 1000, .memory_mb = 1024, .architecture = Architecture::arm64}).cost_usd;
     EXPECT_NEAR(x86, 0.0000166667 + 0.0000002, 1e-12);
     EXPECT_NEAR(arm, 0.0000133334 + 0.0000002, 1e-12);
 }

@@ -9,7 +9,7 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 class FleetTest : public ::testing::Test {
-protected:
+  protected:
     FleetTest() : fleet(clock, profile) { fleet.set_policy("f", {}); }
 
     SandboxId cold(const std::string& fn = "f") {
@@ -210,7 +210,7 @@ namespace lambdalab::model {
 namespace {
 
 class ProvisionedFleetTest : public ::testing::Test {
-protected:
+  protected:
     ProvisionedFleetTest() : fleet(clock, profile) { fleet.set_policy("f", {}); }
     ManualClock clock;
     Profile profile;

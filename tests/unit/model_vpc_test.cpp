@@ -7,7 +7,8 @@ namespace lambdalab::model {
 namespace {
 
 TEST(NetworkKey, IgnoresOrder) {
-    EXPECT_EQ(network_key({"subnet-b", "subnet-a"}, {"sg-2", "sg-1"}), network_key({"subnet-a", "subnet-b"}, {"sg-1", "sg-2"}));
+    EXPECT_EQ(network_key({"subnet-b", "subnet-a"}, {"sg-2", "sg-1"}),
+              network_key({"subnet-a", "subnet-b"}, {"sg-1", "sg-2"}));
     EXPECT_NE(network_key({"subnet-a"}, {"sg-1"}), network_key({"subnet-a"}, {"sg-2"}));
 }
 

@@ -1,13 +1,14 @@
-#include <gtest/gtest.h>
-
 #include "api/request_target.hpp"
+
+#include <gtest/gtest.h>
 
 namespace lambdalab::api {
 namespace {
 
 TEST(ParseTarget, DecodesSegmentsAndQuery) {
-    const auto t = parse_target("/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Af/"
-                                "invocations?Qualifier=%24LATEST&x=a+b");
+    const auto t = parse_target(
+        "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Af/"
+        "invocations?Qualifier=%24LATEST&x=a+b");
     ASSERT_TRUE(t);
     ASSERT_EQ(t->segments.size(), 4u);
     EXPECT_EQ(t->segments[2], "arn:aws:lambda:us-east-1:123456789012:function:f");

@@ -1,8 +1,8 @@
-#include <filesystem>
+#include "store/store.hpp"
 
 #include <gtest/gtest.h>
 
-#include "store/store.hpp"
+#include <filesystem>
 
 namespace lambdalab::store {
 namespace {
@@ -10,10 +10,12 @@ namespace {
 namespace fs = std::filesystem;
 
 class StoreTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
-        path = fs::temp_directory_path() / ("store-test-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name()) / "db.sqlite";
+        path = fs::temp_directory_path() /
+               ("store-test-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name()) /
+               "db.sqlite";
         fs::remove_all(path.parent_path());
     }
     void TearDown() override { fs::remove_all(path.parent_path()); }

@@ -9,7 +9,6 @@ int main() {
         std::cout << "hello-cpp: request " << context.request_id << ", " << event.size() << " byte event, "
                   << context.remaining_time().count() << " ms left\n";
         // The event is JSON already, so it is spliced in verbatim; an empty payload becomes null.
-        return rt::Result::success(R"({"message":"hello from C++","event":)" +
-                                   (event.empty() ? "null" : event) + "}");
+        return rt::Result::success(R"({"message":"hello from C++","event":)" + (event.empty() ? "null" : event) + "}");
     });
 }

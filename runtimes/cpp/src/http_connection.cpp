@@ -24,8 +24,7 @@ using Request = http::request<http::string_body>;
 std::pair<std::string, std::string> split_host_port(std::string_view host_port) {
     const auto colon = host_port.rfind(':');
     if (colon == std::string_view::npos || colon + 1 == host_port.size()) {
-        throw std::invalid_argument("Runtime API address must be host:port, got '" + std::string(host_port) +
-                                    "'");
+        throw std::invalid_argument("Runtime API address must be host:port, got '" + std::string(host_port) + "'");
     }
     auto host = host_port.substr(0, colon);
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
@@ -34,8 +33,8 @@ std::pair<std::string, std::string> split_host_port(std::string_view host_port) 
 
 // What a write or read on a kept-alive socket reports when the server had already closed it while idle.
 bool is_stale_connection(const beast::error_code& ec) {
-    return ec == http::error::end_of_stream || ec == asio::error::eof ||
-           ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
+    return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe;
 }
 
 // Plain messages: boost::system_error::what() would append the Beast source location.

@@ -39,14 +39,13 @@ Int parse_int(std::string_view text, Int fallback) {
 
 std::string demangle(const char* mangled) {
     int status = 0;
-    const std::unique_ptr<char, decltype(&std::free)> name(
-        abi::__cxa_demangle(mangled, nullptr, nullptr, &status), &std::free);
+    const std::unique_ptr<char, decltype(&std::free)> name(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
+                                                           &std::free);
     return status == 0 && name ? name.get() : mangled;
 }
 
 std::string error_body(std::string_view message, std::string_view type) {
-    const nlohmann::json body{
-        {"errorMessage", message}, {"errorType", type}, {"stackTrace", nlohmann::json::array()}};
+    const nlohmann::json body{{"errorMessage", message}, {"errorType", type}, {"stackTrace", nlohmann::json::array()}};
     // what() strings are not guaranteed UTF-8; replace bad bytes rather than throw.
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -109,10 +108,8 @@ void export_trace_id(const std::string& trace_id) {
 std::optional<HttpResponse> next_invocation(HttpConnection& api) {
     try {
         auto response = api.get(kNextPath);
-        if (response.status == 200 && !response.header("Lambda-Runtime-Aws-Request-Id").empty())
-            return response;
-        std::cerr << "lambdalab-runtime: /next returned HTTP " << response.status << ": " << response.body
-                  << '\n';
+        if (response.status == 200 && !response.header("Lambda-Runtime-Aws-Request-Id").empty()) return response;
+        std::cerr << "lambdalab-runtime: /next returned HTTP " << response.status << ": " << response.body << '\n';
     } catch (const std::exception& e) {
         std::cerr << "lambdalab-runtime: /next failed: " << e.what() << '\n';
     }
@@ -128,8 +125,7 @@ Result invoke(const Handler& handler, const std::string& event, const Context& c
         return Result::failure(e.what(), type);
     } catch (...) {
         std::cerr << "lambdalab-runtime: handler threw a non-std::exception\n";
-        return Result::failure("Handler threw an exception not derived from std::exception",
-                               "UnknownException");
+        return Result::failure("Handler threw an exception not derived from std::exception", "UnknownException");
     }
 }
 
@@ -206,8 +202,8 @@ void report_init_error(std::string_view error_message, std::string_view error_ty
         const auto response =
             api.post(kInitErrorPath, error_body(error_message, error_type), error_headers(error_type));
         if (is_2xx(response)) return;
-        std::cerr << "lambdalab-runtime: /init/error returned HTTP " << response.status << ": "
-                  << response.body << '\n';
+        std::cerr << "lambdalab-runtime: /init/error returned HTTP " << response.status << ": " << response.body
+                  << '\n';
     } catch (const std::exception& e) {
         std::cerr << "lambdalab-runtime: /init/error failed: " << e.what() << '\n';
     }

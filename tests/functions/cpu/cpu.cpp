@@ -4,12 +4,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <lambdalab/runtime.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <lambdalab/runtime.hpp>
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -42,7 +41,10 @@ int main() {
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         std::uint64_t checksum = 0;
         for (const auto r : results) checksum ^= r;
-        return lambdalab::runtime::Result::success(
-            nlohmann::json{{"handler_ms", ms}, {"threads", threads}, {"visible_cpus", visible_cpus()}, {"checksum", checksum}}.dump());
+        return lambdalab::runtime::Result::success(nlohmann::json{
+            {"handler_ms", ms},
+            {"threads", threads},
+            {"visible_cpus", visible_cpus()},
+            {"checksum", checksum}}.dump());
     });
 }

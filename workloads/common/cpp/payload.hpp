@@ -17,8 +17,8 @@ inline nlohmann::json parse_payload(const std::string& event) {
 
 // payload[name] if present, else `fallback`. Out-of-range or non-integer values are the caller's error
 // (std::invalid_argument becomes the invocation's errorType), never a silently clamped run.
-inline std::int64_t int_param(const nlohmann::json& payload, const char* name, std::int64_t fallback,
-                              std::int64_t min, std::int64_t max) {
+inline std::int64_t int_param(const nlohmann::json& payload, const char* name, std::int64_t fallback, std::int64_t min,
+                              std::int64_t max) {
     const auto it = payload.find(name);
     if (it == payload.end() || it->is_null()) return fallback;
     if (!it->is_number_integer()) throw std::invalid_argument(std::string(name) + " must be an integer");

@@ -85,11 +85,8 @@ rt::Result handle(const std::string& event) {
     const std::int64_t count = count_primes(max, threads);
     const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - started;
 
-    const nlohmann::json result{{"count", count},
-                                {"max", max},
-                                {"threads", threads},
-                                {"cpus", cpus},
-                                {"duration_ms", elapsed.count()}};
+    const nlohmann::json result{
+        {"count", count}, {"max", max}, {"threads", threads}, {"cpus", cpus}, {"duration_ms", elapsed.count()}};
     return rt::Result::success(result.dump());
 }
 

@@ -70,17 +70,18 @@ void ApiServer::route(net::Request&& request, net::Responder& responder) {
     const auto target = parse_target(raw);
     if (!target)
         throw AwsException({400, "InvalidRequestContentException", "Malformed request path: " + std::string(raw), {}});
-    for (const auto& extension : extensions_) {
-        if (extension(*target, request, responder)) return;
-    }
     const auto& s = target->segments;
     const auto method = request.method();
+    // Invocations first: they are the hot path, and no extension serves a dated Lambda path.
     if (s.size() == 4 && s[1] == "functions" && method == http::verb::post) {
         if (s[0] == "2015-03-31" && s[3] == "invocations")
             return invoke_.invoke(*target, std::move(request), responder);
         if (s[0] == "2014-11-13" && s[3] == "invoke-async") {
             return invoke_.invoke_async_legacy(*target, std::move(request), responder);
         }
+    }
+    for (const auto& extension : extensions_) {
+        if (extension(*target, request, responder)) return;
     }
     if (functions_.handle(*target, request, responder)) return;
     throw AwsException({404,

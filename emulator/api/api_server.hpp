@@ -15,8 +15,8 @@ namespace lambdalab::api {
 
 class ApiServer {
   public:
-    // Extra routes (the web UI and its JSON API) get first look at every request; they return true
-    // when they answered it.
+    // Extra routes (the lab's and the web UI's, under /api/ and undated paths) see every request but an
+    // invocation, before the control plane; they return true when they answered it.
     using Extension = std::function<bool(const RequestTarget&, net::Request&, net::Responder&)>;
 
     ApiServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port,

@@ -5,6 +5,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace lambdalab::app {
 
@@ -56,6 +59,45 @@ struct Setting {
             [](const Profile& p) { return nlohmann::json(in_ms(expr) / unit); }                        \
     }
 
+// A named value of an enum setting, as written in --set and shown by describe().
+template <typename E>
+using EnumNames = std::vector<std::pair<std::string_view, E>>;
+
+template <typename E>
+E parse_enum(std::string_view key, std::string_view text, const EnumNames<E>& names) {
+    std::string choices;
+    for (const auto& [name, value] : names) {
+        if (name == text) return value;
+        choices += (choices.empty() ? "" : ", ") + std::string(name);
+    }
+    throw std::invalid_argument("setting " + std::string(key) + ": one of " + choices);
+}
+
+template <typename E>
+std::string_view enum_name(E value, const EnumNames<E>& names) {
+    for (const auto& [name, candidate] : names) {
+        if (candidate == value) return name;
+    }
+    return "unknown";
+}
+
+const EnumNames<model::ScalingSettings::Model> kScalingModels = {
+    {"per_function_rate", model::ScalingSettings::Model::per_function_rate},
+    {"legacy_burst", model::ScalingSettings::Model::legacy_burst},
+    {"unlimited", model::ScalingSettings::Model::unlimited}};
+const EnumNames<model::Routing> kRoutings = {{"most_recently_used", model::Routing::most_recently_used},
+                                             {"newest_created", model::Routing::newest_created},
+                                             {"random", model::Routing::random}};
+const EnumNames<model::VpcSettings::Mode> kVpcModes = {{"hyperplane", model::VpcSettings::Mode::hyperplane},
+                                                       {"legacy_eni", model::VpcSettings::Mode::legacy_eni}};
+
+// An enum field, read and shown by the names of `names`.
+#define LAMBDALAB_ENUM(expr, names)                                                                 \
+    Setting {                                                                                       \
+        [](Profile& p, std::string_view k, std::string_view v) { expr = parse_enum(k, v, names); }, \
+            [](const Profile& p) { return nlohmann::json(std::string(enum_name(expr, names))); }    \
+    }
+
 const std::map<std::string, Setting, std::less<>>& settings() {
     static const std::map<std::string, Setting, std::less<>> table = {
         {"time_scale", LAMBDALAB_NUMBER(p.time_scale)},
@@ -72,25 +114,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
         {"billing.price_per_request", LAMBDALAB_NUMBER(p.billing.price_per_request)},
         {"concurrency.account_limit", LAMBDALAB_NUMBER(p.concurrency.account_limit)},
         {"concurrency.unreserved_minimum", LAMBDALAB_NUMBER(p.concurrency.unreserved_minimum)},
-        {"scaling.model",
-         Setting{[](Profile& p, std::string_view k, std::string_view v) {
-                     using M = model::ScalingSettings::Model;
-                     if (v == "per_function_rate")
-                         p.scaling.model = M::per_function_rate;
-                     else if (v == "legacy_burst")
-                         p.scaling.model = M::legacy_burst;
-                     else if (v == "unlimited")
-                         p.scaling.model = M::unlimited;
-                     else
-                         throw std::invalid_argument("setting " + std::string(k) +
-                                                     ": one of per_function_rate, legacy_burst, unlimited");
-                 },
-                 [](const Profile& p) {
-                     using M = model::ScalingSettings::Model;
-                     return nlohmann::json(p.scaling.model == M::per_function_rate ? "per_function_rate"
-                                           : p.scaling.model == M::legacy_burst    ? "legacy_burst"
-                                                                                   : "unlimited");
-                 }}},
+        {"scaling.model", LAMBDALAB_ENUM(p.scaling.model, kScalingModels)},
         {"scaling.bucket_capacity", LAMBDALAB_NUMBER(p.scaling.bucket_capacity)},
         {"scaling.refill_per_second", LAMBDALAB_NUMBER(p.scaling.refill_per_second)},
         {"scaling.legacy_burst", LAMBDALAB_NUMBER(p.scaling.legacy_burst)},
@@ -99,25 +123,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
         {"lifecycle.idle_lifetime_spread_s", LAMBDALAB_MILLIS(p.lifecycle.idle_lifetime_spread, 1000.0)},
         {"lifecycle.max_lifetime_s", LAMBDALAB_MILLIS(p.lifecycle.max_lifetime, 1000.0)},
         {"lifecycle.freeze_delay_ms", LAMBDALAB_MILLIS(p.lifecycle.freeze_delay, 1.0)},
-        {"lifecycle.routing",
-         Setting{[](Profile& p, std::string_view k, std::string_view v) {
-                     using R = model::Routing;
-                     if (v == "most_recently_used")
-                         p.lifecycle.routing = R::most_recently_used;
-                     else if (v == "newest_created")
-                         p.lifecycle.routing = R::newest_created;
-                     else if (v == "random")
-                         p.lifecycle.routing = R::random;
-                     else
-                         throw std::invalid_argument("setting " + std::string(k) +
-                                                     ": one of most_recently_used, newest_created, random");
-                 },
-                 [](const Profile& p) {
-                     using R = model::Routing;
-                     return nlohmann::json(p.lifecycle.routing == R::most_recently_used ? "most_recently_used"
-                                           : p.lifecycle.routing == R::newest_created   ? "newest_created"
-                                                                                        : "random");
-                 }}},
+        {"lifecycle.routing", LAMBDALAB_ENUM(p.lifecycle.routing, kRoutings)},
         {"cold_start.sandbox_boot_ms", LAMBDALAB_MILLIS(p.cold_start.sandbox_boot, 1.0)},
         {"cold_start.download_ms_per_mb", LAMBDALAB_NUMBER(p.cold_start.download_ms_per_mb)},
         {"cold_start.download_free_mb", LAMBDALAB_NUMBER(p.cold_start.download_free_mb)},
@@ -127,20 +133,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
                      p.cold_start.boost_on_demand_init = to_bool(k, v);
                  },
                  [](const Profile& p) { return nlohmann::json(p.cold_start.boost_on_demand_init); }}},
-        {"vpc.mode",
-         Setting{[](Profile& p, std::string_view k, std::string_view v) {
-                     using M = model::VpcSettings::Mode;
-                     if (v == "hyperplane")
-                         p.vpc.mode = M::hyperplane;
-                     else if (v == "legacy_eni")
-                         p.vpc.mode = M::legacy_eni;
-                     else
-                         throw std::invalid_argument("setting " + std::string(k) + ": one of hyperplane, legacy_eni");
-                 },
-                 [](const Profile& p) {
-                     return nlohmann::json(p.vpc.mode == model::VpcSettings::Mode::hyperplane ? "hyperplane"
-                                                                                              : "legacy_eni");
-                 }}},
+        {"vpc.mode", LAMBDALAB_ENUM(p.vpc.mode, kVpcModes)},
         {"vpc.hyperplane_pending_s", LAMBDALAB_MILLIS(p.vpc.hyperplane_pending, 1000.0)},
         {"vpc.legacy_eni_setup_ms", LAMBDALAB_MILLIS(p.vpc.legacy_eni_setup, 1.0)},
         {"vpc.legacy_gb_per_eni", LAMBDALAB_NUMBER(p.vpc.legacy_gb_per_eni)},
@@ -170,6 +163,7 @@ const std::map<std::string, Setting, std::less<>>& settings() {
 
 #undef LAMBDALAB_NUMBER
 #undef LAMBDALAB_MILLIS
+#undef LAMBDALAB_ENUM
 
 }  // namespace
 

@@ -22,6 +22,7 @@
 #include "common/base64.hpp"
 #include "lab/lambda_client.hpp"
 #include "lab/load_engine.hpp"
+#include "lab/stats.hpp"
 #include "net/http_client.hpp"
 
 namespace {
@@ -88,10 +89,8 @@ void stop_emulator() {
 }
 
 double percentile(std::vector<double> samples, double p) {
-    if (samples.empty()) return 0;
     std::sort(samples.begin(), samples.end());
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(samples.size() - 1));
-    return samples[index];
+    return lambdalab::lab::percentile_sorted(samples, p);  // the lab's definition, so figures compare
 }
 
 lambdalab::net::Response invoke(lambdalab::net::HttpClient& client, const std::string& function, bool tail = false) {

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
-#include <thread>
 
 #include "common/base64.hpp"
+#include "common/batch_worker.hpp"
 #include "lab/arrivals.hpp"
 #include "lab/headline.hpp"
 #include "lab/lambda_client.hpp"
@@ -42,38 +41,21 @@ struct Skip {
 // slows the load down.
 class Uploader {
   public:
-    explicit Uploader(std::int64_t run) : run_(run), thread_([this] { loop(); }) {}
-    ~Uploader() {
-        {
-            std::lock_guard lock(mutex_);
-            stopping_ = true;
-        }
-        wake_.notify_all();
-        thread_.join();
-    }
+    explicit Uploader(std::int64_t run)
+        : run_(run),
+          worker_({.interval = std::chrono::milliseconds(500), .wake_backlog = kUploadBatch, .max_batch = kUploadBatch},
+                  [this](std::vector<json> batch) { post(std::move(batch)); }) {}
 
     void set_endpoint(const std::string& endpoint) {
         flush();
         std::lock_guard lock(mutex_);
         endpoint_ = endpoint;
-        client_.reset();
     }
 
-    void add(json sample) {
-        std::lock_guard lock(mutex_);
-        pending_.push_back(std::move(sample));
-        ++added_;
-        if (pending_.size() >= kUploadBatch) wake_.notify_one();
-    }
+    void add(json sample) { worker_.add(std::move(sample)); }
 
     // Blocks until everything added so far was posted (or failed).
-    void flush() {
-        std::unique_lock lock(mutex_);
-        const std::uint64_t target = added_;
-        flush_requested_ = true;
-        wake_.notify_one();
-        drained_.wait(lock, [&] { return handled_ >= target; });
-    }
+    void flush() { worker_.flush(); }
 
     std::string error() {
         std::lock_guard lock(mutex_);
@@ -81,51 +63,29 @@ class Uploader {
     }
 
   private:
-    void loop() {
-        std::unique_lock lock(mutex_);
-        for (;;) {
-            wake_.wait_for(lock, std::chrono::milliseconds(500),
-                           [&] { return stopping_ || flush_requested_ || pending_.size() >= kUploadBatch; });
-            flush_requested_ = false;
-            while (!pending_.empty()) {
-                json batch = json::array();
-                while (!pending_.empty() && batch.size() < kUploadBatch) {
-                    batch.push_back(std::move(pending_.front()));
-                    pending_.erase(pending_.begin());
-                }
-                const std::size_t count = batch.size();
-                const std::string endpoint = endpoint_;
-                lock.unlock();
-                std::string failure;
-                try {
-                    if (!client_ || client_->endpoint() != endpoint) client_ = std::make_unique<LambdaClient>(endpoint);
-                    client_->add_samples(run_, batch);
-                } catch (const std::exception& e) {
-                    failure = e.what();
-                    client_.reset();
-                }
-                lock.lock();
-                if (!failure.empty() && error_.empty()) error_ = failure;
-                handled_ += count;
-            }
-            drained_.notify_all();
-            if (stopping_) return;
+    // On the worker's thread.
+    void post(std::vector<json> samples) {
+        std::string endpoint;
+        {
+            std::lock_guard lock(mutex_);
+            endpoint = endpoint_;
+        }
+        try {
+            if (!client_ || client_->endpoint() != endpoint) client_ = std::make_unique<LambdaClient>(endpoint);
+            client_->add_samples(run_, json(std::move(samples)));
+        } catch (const std::exception& e) {
+            client_.reset();
+            std::lock_guard lock(mutex_);
+            if (error_.empty()) error_ = e.what();
         }
     }
 
     std::int64_t run_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::condition_variable drained_;
-    std::vector<json> pending_;
-    std::uint64_t added_ = 0;
-    std::uint64_t handled_ = 0;
-    bool flush_requested_ = false;
-    bool stopping_ = false;
+    std::mutex mutex_;  // guards endpoint_ and error_
     std::string endpoint_;
-    std::unique_ptr<LambdaClient> client_;  // used by the thread only
     std::string error_;
-    std::thread thread_;
+    std::unique_ptr<LambdaClient> client_;  // used by the worker's thread only
+    BatchWorker<json> worker_;              // last: its thread uses the members above
 };
 
 struct Original {

@@ -35,8 +35,16 @@ void Fleet::set_policy(const std::string& function, FunctionPolicy policy) {
                                                                profile_.scaling.refill_per_second, clock_.now()),
                                         .idle = {}})
                  .first;
+    } else {
+        tally(it->second, -1);
     }
     it->second.policy = policy;
+    tally(it->second, +1);
+}
+
+void Fleet::tally(const FunctionEntry& fn, int sign) {
+    reserved_total_ += sign * fn.policy.reserved_concurrency.value_or(0);
+    if (!fn.policy.reserved_concurrency) unreserved_in_flight_ += sign * fn.in_flight;
 }
 
 std::vector<SandboxId> Fleet::remove_function(const std::string& function) {
@@ -53,6 +61,9 @@ std::vector<SandboxId> Fleet::remove_function(const std::string& function) {
             ++s;
         }
     }
+    // Its busy sandboxes still count toward the account until they finish, but no longer toward the
+    // unreserved pool or a reservation.
+    tally(it->second, -1);
     functions_.erase(it);
     return idle;
 }
@@ -87,16 +98,13 @@ std::vector<SandboxId> Fleet::invalidate(const std::string& function, const std:
 }
 
 int Fleet::unreserved_limit() const {
-    int reserved = 0;
-    for (const auto& [name, fn] : functions_) reserved += fn.policy.reserved_concurrency.value_or(0);
-    return profile_.concurrency.account_limit - reserved;
+    return profile_.concurrency.account_limit - reserved_total_;
 }
 
 bool Fleet::can_reserve(const std::string& function, int concurrency) const {
-    int others = 0;
-    for (const auto& [name, fn] : functions_) {
-        if (name != function) others += fn.policy.reserved_concurrency.value_or(0);
-    }
+    const auto own = functions_.find(function);
+    const int others =
+        reserved_total_ - (own == functions_.end() ? 0 : own->second.policy.reserved_concurrency.value_or(0));
     return concurrency >= 0 &&
            others + concurrency <= profile_.concurrency.account_limit - profile_.concurrency.unreserved_minimum;
 }
@@ -106,11 +114,7 @@ std::optional<ThrottleReason> Fleet::concurrency_check(const FunctionEntry& fn) 
         if (fn.in_flight >= *fn.policy.reserved_concurrency) return ThrottleReason::reserved_concurrency;
         return std::nullopt;
     }
-    int unreserved_in_flight = 0;
-    for (const auto& [name, other] : functions_) {
-        if (!other.policy.reserved_concurrency) unreserved_in_flight += other.in_flight;
-    }
-    if (unreserved_in_flight >= unreserved_limit() || account_in_flight_ >= profile_.concurrency.account_limit) {
+    if (unreserved_in_flight_ >= unreserved_limit() || account_in_flight_ >= profile_.concurrency.account_limit) {
         return ThrottleReason::account_concurrency;
     }
     return std::nullopt;
@@ -193,6 +197,7 @@ Placement Fleet::place(const std::string& function, const std::string& version) 
         placement = {.kind = Placement::Kind::cold, .sandbox = add_sandbox(fn, function, version, false), .reason = {}};
     }
     ++fn.in_flight;
+    if (!fn.policy.reserved_concurrency) ++unreserved_in_flight_;
     ++account_in_flight_;
     return placement;
 }
@@ -227,7 +232,10 @@ bool Fleet::past_max_lifetime(const SandboxEntry& sandbox) const {
 void Fleet::count_out(const SandboxEntry& sandbox) {
     if (sandbox.state == SandboxState::idle || !sandbox.counted) return;
     --account_in_flight_;
-    if (auto fn = functions_.find(sandbox.function); fn != functions_.end()) --fn->second.in_flight;
+    if (auto fn = functions_.find(sandbox.function); fn != functions_.end()) {
+        --fn->second.in_flight;
+        if (!fn->second.policy.reserved_concurrency) --unreserved_in_flight_;
+    }
 }
 
 bool Fleet::finish(SandboxId id) {

@@ -128,6 +128,8 @@ class Fleet {
     Time end_of_life(const SandboxEntry& sandbox) const;
     bool past_max_lifetime(const SandboxEntry& sandbox) const;
     void count_out(const SandboxEntry& sandbox);
+    // Adds (+1) or removes (-1) a function's policy and in-flight count from the account-wide totals.
+    void tally(const FunctionEntry& fn, int sign);
     void drop_idle(FunctionEntry& fn, SandboxId id);
 
     const Clock& clock_;
@@ -138,6 +140,9 @@ class Fleet {
     std::unordered_map<SandboxId, SandboxEntry> sandboxes_;
     SandboxId next_id_ = 1;
     int account_in_flight_ = 0;
+    // Kept as invocations come and go so that each placement is O(1) however many functions exist.
+    int unreserved_in_flight_ = 0;  // in flight in functions without reserved concurrency
+    int reserved_total_ = 0;        // the sum of all reservations
 };
 
 }  // namespace lambdalab::model

@@ -135,41 +135,20 @@ std::int64_t StoreReader::invocation_count(const std::string& function) {
     return stmt.step() ? stmt.column_int(0) : 0;
 }
 
-Store::Store(std::filesystem::path path) : path_(std::move(path)), db_(open_and_migrate(path_)), reader_(path_) {
-    writer_ = std::thread([this] { writer_loop(); });
-}
+Store::Store(std::filesystem::path path)
+    : path_(std::move(path)),
+      db_(open_and_migrate(path_)),
+      writer_({.interval = kBatchInterval, .wake_backlog = kWakeBacklog, .max_batch = kMaxBatch},
+              [this](const std::vector<Write>& batch) { run_writes(batch); }),
+      reader_(path_) {}
 
-Store::~Store() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    writer_.join();
-}
-
-void Store::enqueue(Write write) {
-    bool wake = false;
-    {
-        std::lock_guard lock(mutex_);
-        queue_.push_back(std::move(write));
-        ++enqueued_;
-        // The writer wakes on its own every kBatchInterval; waking it per record would cost the hot
-        // path a futex call and a context switch. A large backlog is written at once.
-        wake = queue_.size() == kWakeBacklog;
-    }
-    if (wake) wake_.notify_one();
-}
+Store::~Store() = default;
 
 void Store::flush() {
-    std::unique_lock lock(mutex_);
-    const std::uint64_t target = enqueued_;
-    flush_requested_ = true;
-    wake_.notify_one();
-    drained_.wait(lock, [&] { return committed_ >= target; });
+    writer_.flush();
 }
 
-void Store::run_writes(std::vector<Write> batch) {
+void Store::run_writes(const std::vector<Write>& batch) {
     try {
         db_->exec("BEGIN IMMEDIATE");
         for (auto& write : batch) {
@@ -188,30 +167,6 @@ void Store::run_writes(std::vector<Write> batch) {
             db_->exec("ROLLBACK");
         } catch (const SqliteError&) {
         }
-    }
-}
-
-void Store::writer_loop() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-        wake_.wait_for(lock, kBatchInterval,
-                       [&] { return stopping_ || flush_requested_ || queue_.size() >= kWakeBacklog; });
-        flush_requested_ = false;
-        if (queue_.empty()) {
-            if (stopping_) return;
-            continue;
-        }
-        std::vector<Write> batch;
-        while (!queue_.empty() && batch.size() < kMaxBatch) {
-            batch.push_back(std::move(queue_.front()));
-            queue_.pop_front();
-        }
-        const std::size_t count = batch.size();
-        lock.unlock();
-        run_writes(std::move(batch));
-        lock.lock();
-        committed_ += count;
-        drained_.notify_all();
     }
 }
 

@@ -3,17 +3,15 @@
 // queued and written by a background thread in batched transactions (every 20 ms, or sooner under a
 // backlog), so an invocation never waits for the disk; control-plane changes (functions) are written
 // before the call returns.
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "common/batch_worker.hpp"
 #include "store/records.hpp"
 
 namespace lambdalab::store {
@@ -72,21 +70,12 @@ class Store {
 
   private:
     using Write = std::function<void(Connection&)>;
-    void enqueue(Write write);
-    void run_writes(std::vector<Write> batch);
-    void writer_loop();
+    void enqueue(Write write) { writer_.add(std::move(write)); }
+    void run_writes(const std::vector<Write>& batch);
 
     std::filesystem::path path_;
     std::unique_ptr<Connection> db_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::condition_variable drained_;
-    std::deque<Write> queue_;
-    std::uint64_t enqueued_ = 0;
-    std::uint64_t committed_ = 0;
-    bool stopping_ = false;
-    bool flush_requested_ = false;
-    std::thread writer_;
+    BatchWorker<Write> writer_;  // after db_, which it writes to until it is destroyed
     StoreReader reader_;
 };
 

@@ -40,10 +40,11 @@ class MemoryAndFreezingTest(EmulatorTestCase):
         ticks = Path(tempfile.mktemp(prefix="ticks-"))
         try:
             answered = self.emulator.invoke("ticker", {"do": "background", "path": str(ticks)}).json()["time"]
-            time.sleep(0.8)
+            time.sleep(1.5)
             last = float(ticks.read_text().split()[-1])
-            # The background thread stopped within moments of the answer (the freeze waits 2 ms of idleness).
-            self.assertLess(last - answered, 0.25, "a background thread kept running while the sandbox was idle")
+            # The background thread stopped within moments of the answer (the freeze waits 2 ms of idleness;
+            # the band leaves room for a busy host), not 1.5 s later.
+            self.assertLess(last - answered, 0.5, "a background thread kept running while the sandbox was idle")
             # Thawed for the next invocation, the thread runs again while it lasts.
             before = len(ticks.read_text().split())
             self.emulator.invoke("ticker", {"do": "sleep", "seconds": 0.3})

@@ -91,6 +91,29 @@ TEST_F(FleetTest, TheAccountLimitCapsUnreservedFunctionsButNotReservedOnes) {
     EXPECT_EQ(fleet.place("reserved", "$LATEST").kind, Placement::Kind::cold);
 }
 
+TEST_F(FleetTest, ThePoolsFollowReservationsThatChangeWhileInvocationsRun) {
+    profile.concurrency.account_limit = 4;
+    fleet.set_policy("g", {});
+    cold("f");
+    cold("f");
+    cold("g");
+    cold("g");
+    EXPECT_EQ(fleet.place("g", "$LATEST").kind, Placement::Kind::throttled);  // the pool of 4 is full
+    // f's two invocations move into its own reservation of 2: the unreserved pool (4 - 2) holds g's two.
+    fleet.set_policy("f", {.reserved_concurrency = 2});
+    EXPECT_EQ(fleet.unreserved_limit(), 2);
+    EXPECT_EQ(fleet.place("g", "$LATEST").kind, Placement::Kind::throttled);
+    EXPECT_EQ(to_string(fleet.place("f", "$LATEST").reason), "ReservedFunctionConcurrentInvocationLimitExceeded");
+    // Dropping the reservation brings f's invocations back into a pool of 4: full again.
+    fleet.set_policy("f", {});
+    EXPECT_EQ(fleet.unreserved_limit(), 4);
+    EXPECT_EQ(fleet.place("g", "$LATEST").kind, Placement::Kind::throttled);
+    // A forgotten function's busy sandboxes still count toward the account limit until they finish.
+    fleet.remove_function("f");
+    EXPECT_EQ(fleet.account_concurrency(), 4);
+    EXPECT_EQ(fleet.place("g", "$LATEST").kind, Placement::Kind::throttled);
+}
+
 TEST_F(FleetTest, CanReserveKeepsTheUnreservedMinimum) {
     profile.concurrency.account_limit = 1000;
     EXPECT_TRUE(fleet.can_reserve("f", 900));

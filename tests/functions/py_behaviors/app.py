@@ -20,10 +20,11 @@ invocations = 0  # counts invocations in this sandbox: survives between warm inv
 background = None  # a thread that keeps writing timestamps (to see whether the sandbox is frozen)
 
 
-def _tick(path):
+def _tick(path, first_written):
     while True:
         with open(path, "a") as ticks:
             ticks.write(f"{time.time()}\n")
+        first_written.set()
         time.sleep(0.02)
 
 
@@ -64,6 +65,7 @@ def handler(event, context):
             block[i] = 1
         return {"allocated_mb": event["mb"]}
     if do == "touch":
+        time.sleep(event.get("after", 0))
         with open(event["path"], "a") as marker:
             marker.write(json.dumps({"request_id": context.aws_request_id, "time": time.time()}) + "\n")
         if event.get("then") == "raise":
@@ -73,8 +75,12 @@ def handler(event, context):
         global background
         if background is None:
             import threading
-            background = threading.Thread(target=_tick, args=(event["path"],), daemon=True)
+            first_written = threading.Event()
+            background = threading.Thread(target=_tick, args=(event["path"], first_written), daemon=True)
             background.start()
+            # Answer only once a tick is on disk: otherwise a busy host may freeze the sandbox before the
+            # thread ever ran, and the test would read an empty file.
+            first_written.wait(5)
         return {"started": True, "time": time.time()}
     if do == "tmp":
         # /tmp is the sandbox's own: what one invocation leaves, the next one in the same sandbox finds.

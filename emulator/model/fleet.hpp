@@ -73,27 +73,27 @@ class Fleet {
     // Provisioned sandboxes of the version that finished INIT (Allocated in the API).
     int provisioned_ready(const std::string& function, const std::string& version) const;
     // A sandbox made without an invocation (provisioned) finished INIT: it is idle now.
-    void ready(SandboxId sandbox);
+    void ready(SandboxId id);
 
-    // The invocation on `sandbox` is over. Returns false when the sandbox must be stopped instead of
+    // The invocation on sandbox `id` is over. Returns false when the sandbox must be stopped instead of
     // kept warm (its function changed or went away, or it reached its maximum lifetime).
-    bool finish(SandboxId sandbox);
+    bool finish(SandboxId id);
     // The sandbox is gone (timeout, crash, kill, reclaim). Its invocation, if any, stops counting.
-    void remove_sandbox(SandboxId sandbox);
+    void remove_sandbox(SandboxId id);
 
     // Removes and returns the idle sandboxes whose lifetime is over; the caller stops them.
     std::vector<SandboxId> expire();
     std::optional<Time> next_expiry() const;
     // When an idle sandbox's lifetime ends (idle lifetime or maximum age, the earlier); nullopt if not idle.
-    std::optional<Time> expiry_of(SandboxId sandbox) const;
+    std::optional<Time> expiry_of(SandboxId id) const;
 
     int concurrency(const std::string& function) const;
     int account_concurrency() const { return account_in_flight_; }
     std::size_t sandbox_count(const std::string& function) const;
-    std::optional<SandboxState> state(SandboxId sandbox) const;
-    bool is_provisioned(SandboxId sandbox) const;
+    std::optional<SandboxState> state(SandboxId id) const;
+    bool is_provisioned(SandboxId id) const;
     // The function and version a sandbox belongs to.
-    std::optional<std::pair<std::string, std::string>> owner(SandboxId sandbox) const;
+    std::optional<std::pair<std::string, std::string>> owner(SandboxId id) const;
     // Whether `function` may reserve `concurrency` given the others' reservations and the unreserved minimum.
     bool can_reserve(const std::string& function, int concurrency) const;
     int unreserved_limit() const;

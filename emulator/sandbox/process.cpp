@@ -4,10 +4,12 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/process/v2/environment.hpp>
@@ -15,6 +17,7 @@
 #include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <csignal>
+#include <cstring>
 #include <map>
 #include <system_error>
 
@@ -49,6 +52,47 @@ std::string ExitStatus::describe() const {
 
 namespace {
 
+// mkdir -p in the child: no allocation after fork.
+bool make_directories(const char* path) {
+    char buffer[4096];
+    const std::size_t length = std::strlen(path);
+    if (length == 0 || length >= sizeof buffer) return false;
+    std::memcpy(buffer, path, length + 1);
+    for (std::size_t i = 1; i <= length; ++i) {
+        if (buffer[i] != '/' && buffer[i] != '\0') continue;
+        const char saved = buffer[i];
+        buffer[i] = '\0';
+        if (::mkdir(buffer, 0755) != 0 && errno != EEXIST) return false;
+        buffer[i] = saved;
+    }
+    return true;
+}
+
+// Binds `private_tmp` at /tmp in a new mount namespace. The directories listed in `kept` (under the
+// host's /tmp) are opened first and bound back at their own paths, so code under /tmp stays reachable.
+bp::error_code enter_private_tmp(const ChildSetup& setup) {
+    const auto failure = [] { return bp::error_code{errno, boost::system::system_category()}; };
+    if (::unshare(CLONE_NEWNS) != 0) return failure();
+    ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
+    int kept[ChildSetup::kMaxKeptUnderTmp];
+    const std::size_t count = std::min(setup.kept_under_tmp.size(), ChildSetup::kMaxKeptUnderTmp);
+    for (std::size_t i = 0; i < count; ++i) {
+        kept[i] = ::open(setup.kept_under_tmp[i].c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (kept[i] < 0) return failure();
+    }
+    if (::mount(setup.private_tmp.c_str(), "/tmp", nullptr, MS_BIND, nullptr) != 0) return failure();
+    for (std::size_t i = 0; i < count; ++i) {
+        char source[40];
+        std::snprintf(source, sizeof source, "/proc/self/fd/%d", kept[i]);
+        const char* target = setup.kept_under_tmp[i].c_str();
+        if (!make_directories(target) || ::mount(source, target, nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+            return failure();
+        }
+        ::close(kept[i]);
+    }
+    return {};
+}
+
 // Boost.Process initializer run in the child before exec.
 struct ChildInit {
     const ChildSetup& setup;
@@ -70,11 +114,7 @@ struct ChildInit {
         }
         if (!setup.private_tmp.empty()) {
             // The sandbox's own /tmp, seen by its processes only.
-            if (::unshare(CLONE_NEWNS) != 0) return {errno, boost::system::system_category()};
-            ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
-            if (::mount(setup.private_tmp.c_str(), "/tmp", nullptr, MS_BIND, nullptr) != 0) {
-                return {errno, boost::system::system_category()};
-            }
+            if (auto error = enter_private_tmp(setup)) return error;
         }
         if (!setup.cpus.empty()) {
             cpu_set_t set;

@@ -24,6 +24,10 @@ struct ChildSetup {
     std::vector<std::string> cgroup_procs_files;  // cgroup.procs / tasks files to join
     std::vector<int> cpus;                        // CPU affinity; empty leaves it alone
     std::string private_tmp;                      // bound at /tmp in a private mount namespace; empty: none
+    // Host directories under /tmp that the sandbox still needs (its code, the runtimes when the project
+    // lives under /tmp): bound again at the same paths inside its private /tmp. At most kMaxKeptUnderTmp.
+    std::vector<std::string> kept_under_tmp;
+    static constexpr std::size_t kMaxKeptUnderTmp = 4;
 };
 
 struct ProcessSpec {

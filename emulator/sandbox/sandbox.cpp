@@ -20,9 +20,10 @@ Sandbox::~Sandbox() {
 void Sandbox::start(ProcessSpec spec) {
     spec.environment.push_back("AWS_LAMBDA_RUNTIME_API=127.0.0.1:" + std::to_string(runtime_api_.port()));
     spec.output_fd = logs_.write_fd();
-    const std::string private_tmp = spec.child_setup.private_tmp;
-    spec.child_setup = resources_->child_setup();
-    spec.child_setup.private_tmp = private_tmp;
+    // The resources decide the cgroups and CPUs; the launch spec decides /tmp.
+    ChildSetup resource_setup = resources_->child_setup();
+    spec.child_setup.cgroup_procs_files = std::move(resource_setup.cgroup_procs_files);
+    spec.child_setup.cpus = std::move(resource_setup.cpus);
     process_ = std::make_unique<Process>(io_, spec, [this](ExitStatus status) {
         runtime_api_.close();
         observer_.on_sandbox_exit(*this, status);

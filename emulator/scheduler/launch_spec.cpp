@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
@@ -23,6 +24,27 @@ fs::path find_on_path(const std::string& name) {
     }
     return {};
 }
+
+namespace {
+
+// The directories in `needed` that lie under the host's /tmp, which the sandbox's own /tmp would hide.
+std::vector<std::string> kept_under_tmp(const std::vector<fs::path>& needed) {
+    std::vector<std::string> under;
+    for (const fs::path& dir : needed) {
+        std::error_code ec;
+        const std::string text = fs::weakly_canonical(dir, ec).string();
+        if (!ec && text.starts_with("/tmp/")) under.push_back(text);
+    }
+    // A directory inside another one already kept is reachable through it.
+    std::sort(under.begin(), under.end());
+    std::vector<std::string> kept;
+    for (const std::string& dir : under) {
+        if (kept.empty() || !(dir == kept.back() || dir.starts_with(kept.back() + "/"))) kept.push_back(dir);
+    }
+    return kept;
+}
+
+}  // namespace
 
 sandbox::ProcessSpec launch_spec(const control::FunctionConfig& function, const control::Account& account,
                                  const SandboxIdentity& identity, const HostPaths& paths) {
@@ -87,7 +109,11 @@ sandbox::ProcessSpec launch_spec(const control::FunctionConfig& function, const 
     }
     // Every sandbox has its own /tmp (Lambda's 512 MB-and-up ephemeral storage).
     env["TMPDIR"] = identity.private_tmp ? std::string("/tmp") : identity.tmp_dir.string();
-    if (identity.private_tmp) spec.child_setup.private_tmp = identity.tmp_dir.string();
+    if (identity.private_tmp) {
+        spec.child_setup.private_tmp = identity.tmp_dir.string();
+        // A project or function kept under the host's /tmp stays reachable inside the sandbox's own.
+        spec.child_setup.kept_under_tmp = kept_under_tmp({function.code_dir, runtime_dir});
+    }
     if (!paths.lambda_endpoint.empty()) env.try_emplace("AWS_ENDPOINT_URL_LAMBDA", paths.lambda_endpoint);
     if (!paths.dynamodb_endpoint.empty()) env.try_emplace("AWS_ENDPOINT_URL_DYNAMODB", paths.dynamodb_endpoint);
 

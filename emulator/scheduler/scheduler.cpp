@@ -426,11 +426,6 @@ sandbox::CpuQuota quota_of(const model::CpuLimit& limit) {
     return {.quota_us = limit.quota_us, .period_us = limit.period_us, .cpus = limit.cpus};
 }
 
-bool under_tmp(const fs::path& path) {
-    const auto text = fs::weakly_canonical(path).string();
-    return text == "/tmp" || text.starts_with("/tmp/");
-}
-
 }  // namespace
 
 void Scheduler::spawn(Slot& slot) {
@@ -451,9 +446,7 @@ void Scheduler::spawn(Slot& slot) {
             slot.tmp = std::make_unique<sandbox::SandboxTmp>(slot.identity.tmp_dir, fn.ephemeral_storage_mb,
                                                              options_.tmp.size_limited);
         }
-        // Binding the sandbox's directory over /tmp would hide code that lives under /tmp.
-        slot.identity.private_tmp =
-            options_.tmp.private_mount && !under_tmp(fn.code_dir) && !under_tmp(options_.paths.runtimes_dir);
+        slot.identity.private_tmp = options_.tmp.private_mount;
         // Each can fail: the Runtime API endpoint needs a socket, the runtime an executable.
         slot.sandbox =
             std::make_unique<sandbox::Sandbox>(io_, slot.identity.id, slot.id, observer, std::move(resources));

@@ -5,7 +5,9 @@ and the cost of every invocation. Bands are generous: this is a shared 2-core ma
 import base64
 import concurrent.futures
 import json
+import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -13,7 +15,7 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from harness import ACCOUNT, Emulator, EmulatorTestCase, alive, python_function, wait_until  # noqa: E402
+from harness import ACCOUNT, FIXTURES, Emulator, EmulatorTestCase, alive, python_function, wait_until  # noqa: E402
 
 
 class MemoryAndFreezingTest(EmulatorTestCase):
@@ -53,10 +55,11 @@ class MemoryAndFreezingTest(EmulatorTestCase):
             ticks.unlink(missing_ok=True)
 
     def test_tmp_is_private_to_each_sandbox_and_kept_while_it_is_warm(self):
-        first = self.emulator.invoke("tmp-user", {"do": "tmp", "tag": "a"}).json()
+        tag = f"a-{os.getpid()}"  # a name no earlier run can have left on the host
+        first = self.emulator.invoke("tmp-user", {"do": "tmp", "tag": tag}).json()
         self.assertFalse(first["found"])
-        self.assertTrue(self.emulator.invoke("tmp-user", {"do": "tmp", "tag": "a"}).json()["found"])
-        self.assertFalse(Path("/tmp/left-by-a").exists(), "the sandbox's /tmp is not the host's")
+        self.assertTrue(self.emulator.invoke("tmp-user", {"do": "tmp", "tag": tag}).json()["found"])
+        self.assertFalse(Path(f"/tmp/left-by-{tag}").exists(), "the sandbox's /tmp is not the host's")
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             both = list(pool.map(lambda _: self.emulator.invoke("tmp-user", {"do": "sleep", "seconds": 0.5}).json(), range(2)))
         other = [r for r in both if r["pid"] != first["pid"]]
@@ -67,6 +70,21 @@ class MemoryAndFreezingTest(EmulatorTestCase):
         self.assertEqual(result["error"], "No space left on device")
         self.assertGreaterEqual(result["written_mb"], 500)
         self.assertLess(result["written_mb"], 513)
+
+
+class CodeUnderTheHostsTmpTest(unittest.TestCase):
+    def test_code_under_the_hosts_tmp_still_gets_a_private_tmp(self):
+        # A project cloned under /tmp: the sandbox's own /tmp must not hide the function's code.
+        with tempfile.TemporaryDirectory(dir="/tmp") as host_tmp:
+            code = Path(host_tmp) / "project" / "function"
+            shutil.copytree(FIXTURES / "py_behaviors", code)
+            with Emulator([python_function("under-tmp", CodeDirectory=str(code))]) as emulator:
+                tag = f"under-{os.getpid()}"
+                first = emulator.invoke("under-tmp", {"do": "tmp", "tag": tag}).json()
+                self.assertFalse(first["found"])
+                self.assertEqual(first["tmpdir"], "/tmp")
+                self.assertTrue(emulator.invoke("under-tmp", {"do": "tmp", "tag": tag}).json()["found"])
+                self.assertFalse(Path(f"/tmp/left-by-{tag}").exists(), "the sandbox's /tmp is not the host's")
 
 
 class LifecycleTest(unittest.TestCase):

@@ -68,7 +68,7 @@ bool make_directories(const char* path) {
     return true;
 }
 
-// Binds `private_tmp` at /tmp in a new mount namespace. The directories listed in `kept` (under the
+// Binds `private_tmp` at /tmp in a new mount namespace. The directories in `kept_under_tmp` (under the
 // host's /tmp) are opened first and bound back at their own paths, so code under /tmp stays reachable.
 bp::error_code enter_private_tmp(const ChildSetup& setup) {
     const auto failure = [] { return bp::error_code{errno, boost::system::system_category()}; };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <optional>
 
 #include "control/runtime_catalog.hpp"
 
@@ -27,20 +28,23 @@ fs::path find_on_path(const std::string& name) {
 
 namespace {
 
-// The directories in `needed` that lie under the host's /tmp, which the sandbox's own /tmp would hide.
-std::vector<std::string> kept_under_tmp(const std::vector<fs::path>& needed) {
-    std::vector<std::string> under;
+// What the sandbox's own /tmp would hide of the directories it needs: for each one under the host's
+// /tmp, as written or with symlinks resolved, the top directory there that holds it (a project cloned
+// under /tmp, whose functions may use files beside their own code). nullopt when one of them is /tmp
+// itself: nothing could be bound back over it.
+std::optional<std::vector<std::string>> kept_under_tmp(const std::vector<fs::path>& needed) {
+    std::vector<std::string> kept;
     for (const fs::path& dir : needed) {
         std::error_code ec;
-        const std::string text = fs::weakly_canonical(dir, ec).string();
-        if (!ec && text.starts_with("/tmp/")) under.push_back(text);
+        for (const fs::path& form : {fs::absolute(dir, ec).lexically_normal(), fs::weakly_canonical(dir, ec)}) {
+            auto part = form.begin();
+            if (part == form.end() || *part != "/" || ++part == form.end() || *part != "tmp") continue;
+            if (++part == form.end() || part->empty()) return std::nullopt;
+            kept.push_back("/tmp/" + part->string());
+        }
     }
-    // A directory inside another one already kept is reachable through it.
-    std::sort(under.begin(), under.end());
-    std::vector<std::string> kept;
-    for (const std::string& dir : under) {
-        if (kept.empty() || !(dir == kept.back() || dir.starts_with(kept.back() + "/"))) kept.push_back(dir);
-    }
+    std::sort(kept.begin(), kept.end());
+    kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
     return kept;
 }
 
@@ -107,12 +111,13 @@ sandbox::ProcessSpec launch_spec(const control::FunctionConfig& function, const 
         env.try_emplace("PYTHONPATH", task_root);
         env.try_emplace("PYTHONUNBUFFERED", "1");
     }
-    // Every sandbox has its own /tmp (Lambda's 512 MB-and-up ephemeral storage).
-    env["TMPDIR"] = identity.private_tmp ? std::string("/tmp") : identity.tmp_dir.string();
-    if (identity.private_tmp) {
+    // Every sandbox has its own /tmp (Lambda's 512 MB-and-up ephemeral storage). A project or function
+    // kept under the host's /tmp stays reachable inside it.
+    const auto kept = identity.private_tmp ? kept_under_tmp({function.code_dir, runtime_dir}) : std::nullopt;
+    env["TMPDIR"] = kept ? std::string("/tmp") : identity.tmp_dir.string();
+    if (kept) {
         spec.child_setup.private_tmp = identity.tmp_dir.string();
-        // A project or function kept under the host's /tmp stays reachable inside the sandbox's own.
-        spec.child_setup.kept_under_tmp = kept_under_tmp({function.code_dir, runtime_dir});
+        spec.child_setup.kept_under_tmp = *kept;
     }
     if (!paths.lambda_endpoint.empty()) env.try_emplace("AWS_ENDPOINT_URL_LAMBDA", paths.lambda_endpoint);
     if (!paths.dynamodb_endpoint.empty()) env.try_emplace("AWS_ENDPOINT_URL_DYNAMODB", paths.dynamodb_endpoint);

@@ -23,7 +23,7 @@ struct SandboxIdentity {
     std::string log_stream;  // 2026/11/23/[$LATEST]<id>
     std::string version = "$LATEST";
     std::filesystem::path tmp_dir;
-    bool private_tmp = false;  // tmp_dir is bound at /tmp in the sandbox's own mount namespace
+    bool private_tmp = false;  // the host lets tmp_dir be bound at /tmp in a private mount namespace
     bool provisioned = false;
 };
 

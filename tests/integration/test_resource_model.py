@@ -87,6 +87,15 @@ class CodeUnderTheHostsTmpTest(unittest.TestCase):
                 self.assertFalse(Path(f"/tmp/left-by-{tag}").exists(), "the sandbox's /tmp is not the host's")
 
 
+    def test_a_symlink_under_the_hosts_tmp_still_leads_to_the_code(self):
+        with tempfile.TemporaryDirectory(dir="/tmp") as host_tmp:
+            link = Path(host_tmp) / "code"
+            link.symlink_to(FIXTURES / "py_behaviors")
+            with Emulator([python_function("via-link", CodeDirectory=str(link))]) as emulator:
+                answer = emulator.invoke("via-link", {"do": "tmp", "tag": f"link-{os.getpid()}"}).json()
+                self.assertEqual(answer.get("tmpdir"), "/tmp", answer)
+
+
 class LifecycleTest(unittest.TestCase):
     def test_idle_sandboxes_are_reclaimed(self):
         with Emulator([python_function("f")], settings=["lifecycle.idle_lifetime_s=1"]) as emulator:

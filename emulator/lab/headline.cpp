@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "lab/json_path.hpp"
 #include "lab/power_tuning.hpp"
 
 namespace lambdalab::lab {
@@ -56,16 +57,6 @@ bool is_count(std::string_view metric) {
     return metric == "count" || metric == "errors" || metric == "throttles" || metric == "cold";
 }
 
-std::optional<double> number_at(const json& object, std::initializer_list<const char*> path) {
-    const json* node = &object;
-    for (const char* key : path) {
-        if (!node->is_object() || !node->contains(key)) return std::nullopt;
-        node = &(*node)[key];
-    }
-    if (!node->is_number()) return std::nullopt;
-    return node->get<double>();
-}
-
 std::string format_metric(std::string_view metric, double value) {
     if (is_count(metric) || metric.starts_with("resp.")) {
         if (std::fabs(value - std::round(value)) < 1e-9)
@@ -99,11 +90,7 @@ std::optional<double> metric_of(const json& run, const std::string& variant, con
 
 // kind: cheapest (cost strategy), fastest (speed strategy) or power (the run's own choice).
 std::optional<int> tuned_power(const json& run, const std::string& function, const std::string& kind) {
-    const json* result = nullptr;
-    if (run.contains("result") && run["result"].is_object() && run["result"].contains("powerTuning") &&
-        run["result"]["powerTuning"].contains(function)) {
-        result = &run["result"]["powerTuning"][function];
-    }
+    const json* result = find_at(run, {"result", "powerTuning", function.c_str()});
     if (!result || !result->is_object()) return std::nullopt;
     if (kind == "power")
         return result->contains("power") ? std::optional<int>((*result)["power"].get<int>()) : std::nullopt;

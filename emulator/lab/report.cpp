@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lab/headline.hpp"
+#include "lab/json_path.hpp"
 #include "lab/progress.hpp"
 
 namespace lambdalab::lab {
@@ -51,16 +52,6 @@ class Table {
     std::size_t left_;
     std::vector<std::vector<std::string>> rows_;
 };
-
-std::optional<double> number(const json& node, std::initializer_list<const char*> path) {
-    const json* at = &node;
-    for (const char* key : path) {
-        if (!at->is_object() || !at->contains(key)) return std::nullopt;
-        at = &(*at)[key];
-    }
-    if (!at->is_number()) return std::nullopt;
-    return at->get<double>();
-}
 
 std::string ms(std::optional<double> value) {
     if (!value) return "-";
@@ -107,19 +98,10 @@ std::string csv_field(const json& value) {
     return quoted + "\"";
 }
 
-json at_or_null(const json& node, std::initializer_list<const char*> path) {
-    const json* at = &node;
-    for (const char* key : path) {
-        if (!at->is_object() || !at->contains(key)) return nullptr;
-        at = &(*at)[key];
-    }
-    return *at;
-}
-
 // The configured memory, else the memory the invocations ran with.
 std::string memory_of(const json& variant) {
-    json memory = at_or_null(variant, {"config", "memory"});
-    if (!memory.is_number()) memory = at_or_null(variant, {"stats", "memorySizeMb"});
+    json memory = value_at(variant, {"config", "memory"});
+    if (!memory.is_number()) memory = value_at(variant, {"stats", "memorySizeMb"});
     return memory.is_number() && memory.get<int>() > 0 ? std::to_string(memory.get<int>()) : "-";
 }
 
@@ -148,7 +130,7 @@ std::string report_text(const json& run) {
     if (const std::string took = duration_text(run); !took.empty()) out += ", took " + took;
     if (run.contains("endpoint") && run["endpoint"].is_string())
         out += ", against " + run["endpoint"].get<std::string>();
-    if (const json profile = at_or_null(run, {"environment", "profile"}); profile.is_string())
+    if (const json profile = value_at(run, {"environment", "profile"}); profile.is_string())
         out += ", profile " + profile.get<std::string>();
     out += "\n";
     if (run.contains("message") && run["message"].is_string()) out += run["message"].get<std::string>() + "\n";
@@ -173,19 +155,19 @@ std::string report_text(const json& run) {
         }
         const json s = v.value("stats", json::object());
         table.add({v.value("name", ""),
-                   at_or_null(v, {"config", "function"}).is_string() ? v["config"]["function"].get<std::string>() : "-",
-                   memory_of(v), count(number(s, {"invocations"})), count(number(s, {"errors"})),
-                   count(number(s, {"throttles"})), count(number(s, {"coldStarts"})),
-                   ms(number(s, {"duration", "p50"})), ms(number(s, {"duration", "p90"})),
-                   ms(number(s, {"duration", "p99"})), ms(number(s, {"duration", "max"})),
-                   ms(number(s, {"initDuration", "mean"})), usd(number(s, {"cost", "perInvocation"})),
-                   usd(number(s, {"cost", "perMillion"}), "%.2f")});
-        split.add({v.value("name", ""), count(number(s, {"warmDuration", "count"})),
-                   ms(number(s, {"warmDuration", "p50"})), ms(number(s, {"warmDuration", "p99"})),
-                   count(number(s, {"coldDuration", "count"})), ms(number(s, {"coldDuration", "p50"})),
-                   ms(number(s, {"initDuration", "p50"})), ms(number(s, {"clientLatency", "p50"})),
-                   ms(number(s, {"clientLatency", "p99"}))});
-        if (number(s, {"coldStarts"}).value_or(0) > 0) mixed = true;
+                   value_at(v, {"config", "function"}).is_string() ? v["config"]["function"].get<std::string>() : "-",
+                   memory_of(v), count(number_at(s, {"invocations"})), count(number_at(s, {"errors"})),
+                   count(number_at(s, {"throttles"})), count(number_at(s, {"coldStarts"})),
+                   ms(number_at(s, {"duration", "p50"})), ms(number_at(s, {"duration", "p90"})),
+                   ms(number_at(s, {"duration", "p99"})), ms(number_at(s, {"duration", "max"})),
+                   ms(number_at(s, {"initDuration", "mean"})), usd(number_at(s, {"cost", "perInvocation"})),
+                   usd(number_at(s, {"cost", "perMillion"}), "%.2f")});
+        split.add({v.value("name", ""), count(number_at(s, {"warmDuration", "count"})),
+                   ms(number_at(s, {"warmDuration", "p50"})), ms(number_at(s, {"warmDuration", "p99"})),
+                   count(number_at(s, {"coldDuration", "count"})), ms(number_at(s, {"coldDuration", "p50"})),
+                   ms(number_at(s, {"initDuration", "p50"})), ms(number_at(s, {"clientLatency", "p50"})),
+                   ms(number_at(s, {"clientLatency", "p99"}))});
+        if (number_at(s, {"coldStarts"}).value_or(0) > 0) mixed = true;
     }
     out += table.str();
     if (mixed)
@@ -197,7 +179,7 @@ std::string report_text(const json& run) {
         out += "\nnot measured:\n";
         for (const auto& line : skipped) out += "  " + line + "\n";
     }
-    const json tuning = at_or_null(run, {"result", "powerTuning"});
+    const json tuning = value_at(run, {"result", "powerTuning"});
     if (tuning.is_object()) {
         for (const auto& [function, output] : tuning.items()) {
             out += "\nPower Tuning of " + function + ": ";
@@ -205,15 +187,16 @@ std::string report_text(const json& run) {
                 out += output["error"].get<std::string>() + "\n";
                 continue;
             }
-            out += "power " + std::to_string(output.value("power", 0)) + " MB, cost " + usd(number(output, {"cost"})) +
-                   " per invocation, duration " + ms(number(output, {"duration"})) + " ms\n";
+            out += "power " + std::to_string(output.value("power", 0)) + " MB, cost " +
+                   usd(number_at(output, {"cost"})) + " per invocation, duration " +
+                   ms(number_at(output, {"duration"})) + " ms\n";
             Table pt({"MB", "averageDuration ms", "averagePrice $"});
             for (const auto& s : output.value("stats", json::array())) {
-                pt.add({std::to_string(s.value("value", 0)), ms(number(s, {"averageDuration"})),
-                        usd(number(s, {"averagePrice"}))});
+                pt.add({std::to_string(s.value("value", 0)), ms(number_at(s, {"averageDuration"})),
+                        usd(number_at(s, {"averagePrice"}))});
             }
             out += pt.str();
-            const json url = at_or_null(output, {"stateMachine", "visualization"});
+            const json url = value_at(output, {"stateMachine", "visualization"});
             if (url.is_string()) out += "visualization: " + url.get<std::string>() + "\n";
         }
     }
@@ -249,7 +232,7 @@ std::string report_csv(const json& run) {
     out += ",pt_average_duration_ms,pt_average_price_usd,rate_per_s\n";
     for (const auto& v : run.value("variants", json::array())) {
         out += csv_field(run.value("id", json())) + "," + csv_field(v.value("name", json())) + "," +
-               csv_field(v.value("status", json())) + "," + csv_field(at_or_null(v, {"config", "function"})) + "," +
+               csv_field(v.value("status", json())) + "," + csv_field(value_at(v, {"config", "function"})) + "," +
                (memory_of(v) == "-" ? std::string() : memory_of(v));
         const json s = v.value("stats", json::object());
         for (const auto& [name, path] : columns) {
@@ -263,9 +246,9 @@ std::string report_csv(const json& run) {
             }
             out += "," + (at ? csv_field(*at) : std::string());
         }
-        out += "," + csv_field(at_or_null(v, {"result", "averageDuration"})) + "," +
-               csv_field(at_or_null(v, {"result", "averagePrice"})) + "," +
-               csv_field(at_or_null(v, {"result", "rate"})) + "\n";
+        out += "," + csv_field(value_at(v, {"result", "averageDuration"})) + "," +
+               csv_field(value_at(v, {"result", "averagePrice"})) + "," + csv_field(value_at(v, {"result", "rate"})) +
+               "\n";
     }
     return out;
 }
@@ -295,16 +278,13 @@ std::string compare_text(const json& a, const json& b) {
     for (const auto& name : names) {
         const json sa = find(a, name);
         const json sb = find(b, name);
-        const auto get = [](const json& s, std::initializer_list<const char*> path) -> std::optional<double> {
-            return s.is_null() ? std::nullopt : number(s, path);
-        };
-        table.add({name, count(get(sa, {"invocations"})), count(get(sb, {"invocations"})),
-                   ms(get(sa, {"duration", "p50"})), ms(get(sb, {"duration", "p50"})),
-                   change(get(sa, {"duration", "p50"}), get(sb, {"duration", "p50"})), ms(get(sa, {"duration", "p99"})),
-                   ms(get(sb, {"duration", "p99"})), ms(get(sa, {"initDuration", "mean"})),
-                   ms(get(sb, {"initDuration", "mean"})), usd(get(sa, {"cost", "perInvocation"})),
-                   usd(get(sb, {"cost", "perInvocation"})),
-                   change(get(sa, {"cost", "perInvocation"}), get(sb, {"cost", "perInvocation"}))});
+        table.add({name, count(number_at(sa, {"invocations"})), count(number_at(sb, {"invocations"})),
+                   ms(number_at(sa, {"duration", "p50"})), ms(number_at(sb, {"duration", "p50"})),
+                   change(number_at(sa, {"duration", "p50"}), number_at(sb, {"duration", "p50"})),
+                   ms(number_at(sa, {"duration", "p99"})), ms(number_at(sb, {"duration", "p99"})),
+                   ms(number_at(sa, {"initDuration", "mean"})), ms(number_at(sb, {"initDuration", "mean"})),
+                   usd(number_at(sa, {"cost", "perInvocation"})), usd(number_at(sb, {"cost", "perInvocation"})),
+                   change(number_at(sa, {"cost", "perInvocation"}), number_at(sb, {"cost", "perInvocation"}))});
     }
     out += table.str();
     for (const json* run : {&a, &b}) {

@@ -10,6 +10,7 @@
 #include "common/batch_worker.hpp"
 #include "lab/arrivals.hpp"
 #include "lab/headline.hpp"
+#include "lab/json_path.hpp"
 #include "lab/lambda_client.hpp"
 #include "lab/load_engine.hpp"
 #include "lab/power_tuning.hpp"
@@ -126,11 +127,8 @@ std::string architecture_of(const json& config) {
 }
 
 json variables_of(const json& config) {
-    if (config.contains("Environment") && config["Environment"].is_object() &&
-        config["Environment"].contains("Variables")) {
-        return config["Environment"]["Variables"];
-    }
-    return json::object();
+    const json* variables = find_at(config, {"Environment", "Variables"});
+    return variables ? *variables : json::object();
 }
 
 bool has_vpc(const json& config) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "lab/headline.hpp"
+#include "lab/json_path.hpp"
 #include "lab/progress.hpp"
 #include "lab/report.hpp"
 
@@ -10,6 +11,19 @@ namespace lambdalab::lab {
 namespace {
 
 using nlohmann::json;
+
+TEST(LabJsonPath, MissingLevelsAndWrongTypesGiveNothing) {
+    const json run = {{"result", {{"rate", 2.5}, {"label", "x"}, {"list", {1, 2}}}}};
+    EXPECT_EQ(number_at(run, {"result", "rate"}), 2.5);
+    EXPECT_EQ(number_at(run, {"result", "label"}), std::nullopt);           // not a number
+    EXPECT_EQ(number_at(run, {"result", "rate", "deeper"}), std::nullopt);  // a number has no fields
+    EXPECT_EQ(number_at(run, {"result", "list", "0"}), std::nullopt);       // arrays are not walked by key
+    EXPECT_EQ(number_at(run, {"missing", "rate"}), std::nullopt);
+    EXPECT_EQ(number_at(json(nullptr), {"result"}), std::nullopt);
+    EXPECT_EQ(value_at(run, {"result", "label"}), "x");
+    EXPECT_TRUE(value_at(run, {"result", "nope"}).is_null());
+    EXPECT_EQ(find_at(run, {}), &run);
+}
 
 json variant(const std::string& name, double p50, double init, int cold, int memory) {
     return {{"name", name},
